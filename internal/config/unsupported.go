@@ -1,0 +1,90 @@
+package config
+
+import "strings"
+
+// oryKeys are configuration keys that Kratos, Hydra (one level down, under
+// oauth2) or Oathkeeper accept. When the schema rejects one of them, the user
+// pasted a real Ory setting that this version does not implement, and is told
+// so instead of getting "unknown key". "*" matches any one segment. The list
+// is consulted only for keys the schema has already refused, but a wildcard
+// over a section Cerberus implements would turn a typo there into a
+// misleading "not supported": a head that implements a section replaces its
+// wildcards with the exact Ory keys it leaves out.
+var oryKeys = []string{
+	// Kratos
+	"identity", "identity.default_schema_id", "identity.schemas",
+	"selfservice", "selfservice.default_browser_return_url", "selfservice.allowed_return_urls",
+	"selfservice.methods", "selfservice.methods.*", "selfservice.methods.*.enabled", "selfservice.methods.*.config",
+	"selfservice.methods.*.config.*", "selfservice.methods.*.passwordless_enabled", "selfservice.methods.*.mfa_enabled",
+	"selfservice.flows", "selfservice.flows.*", "selfservice.flows.*.*", "selfservice.flows.*.after.*",
+	"selfservice.flows.*.before.*", "selfservice.flows.*.after.*.*",
+	"courier", "courier.*", "courier.smtp.*", "courier.templates", "courier.channels", "courier.http",
+	"courier.sms", "courier.template_override_path", "courier.message_retries", "courier.worker",
+	"courier.delivery_strategy",
+	"session", "session.*", "session.cookie.*", "session.whoami.*", "session.whoami.tokenizer",
+	"cookies", "cookies.*",
+	"hashers", "hashers.*", "hashers.argon2.*", "hashers.bcrypt.*",
+	"ciphers", "ciphers.*",
+	"security", "security.*", "security.account_enumeration.*",
+	"feature_flags", "feature_flags.*",
+	"organizations", "preview", "clients", "clients.*", "clients.http.*",
+	"sqa", "sqa.*", "expand_refs", "dev",
+	"serve.public.socket", "serve.admin.socket", "serve.public.request_log.*", "serve.admin.request_log.*",
+	"tracing", "tracing.*", "profiling", "config_version",
+	"log.leak_sensitive_values", "log.redaction_text",
+	// Hydra, as it appears under oauth2
+	"oauth2", "oauth2.*", "oauth2.urls.*", "oauth2.urls.self.*", "oauth2.urls.identity_provider",
+	"oauth2.strategies.*", "oauth2.strategies.jwt.*", "oauth2.ttl.*", "oauth2.oidc.*", "oauth2.oidc.*.*",
+	"oauth2.webfinger", "oauth2.webfinger.*", "oauth2.oauth2", "oauth2.oauth2.*", "oauth2.hsm", "oauth2.hsm.*",
+	"oauth2.serve", "oauth2.secrets", "oauth2.dsn", "oauth2.log", "oauth2.tracing",
+	"oauth2.hashers", "oauth2.hashers.*", "oauth2.pkce.*", "oauth2.grant.*", "oauth2.grant.*.*",
+	"oauth2.token_hook", "oauth2.refresh_token_hook", "oauth2.device_authorization",
+	"oauth2.expose_internal_errors", "oauth2.session.*", "oauth2.allowed_top_level_claims",
+	"oauth2.mirror_top_level_claims", "oauth2.exclude_not_before_claim", "oauth2.client_credentials.*",
+	"serve.cookies", "serve.cookies.*", "serve.tls", "serve.tls.*", "serve.public.tls.allow_termination_from",
+	"serve.admin.tls.allow_termination_from",
+	// Oathkeeper
+	"access_rules", "access_rules.*", "authenticators", "authenticators.*", "authenticators.*.*",
+	"authenticators.*.config.*", "authorizers", "authorizers.*", "authorizers.*.*", "authorizers.*.config.*",
+	"mutators", "mutators.*", "mutators.*.*", "mutators.*.config.*", "errors", "errors.*", "errors.handlers.*",
+	"errors.handlers.*.*", "serve.prometheus", "serve.prometheus.*", "serve.proxy.timeout.*", "serve.api.timeout.*",
+	"serve.proxy.trust_forwarded_headers",
+}
+
+// hydraTopLevel are Hydra's own top-level keys, which belong under oauth2.
+var hydraTopLevel = map[string]bool{
+	"urls": true, "strategies": true, "ttl": true, "oidc": true, "webfinger": true,
+	"pkce": true, "grant": true, "hsm": true,
+}
+
+// unsupportedOryKey reports whether path is a key Ory knows, with a hint.
+func unsupportedOryKey(path []string) (string, bool) {
+	if len(path) == 1 && hydraTopLevel[path[0]] {
+		return " here: Hydra's keys go one level down, under oauth2 (oauth2." + path[0] + ")", true
+	}
+	for _, k := range oryKeys {
+		if matchKey(strings.Split(k, "."), path) {
+			return "", true
+		}
+	}
+	return "", false
+}
+
+func matchKey(pattern, path []string) bool {
+	// Array indexes are not part of the patterns: compare without them.
+	var p []string
+	for _, seg := range path {
+		if !isIndex(seg) {
+			p = append(p, seg)
+		}
+	}
+	if len(pattern) != len(p) {
+		return false
+	}
+	for i := range pattern {
+		if pattern[i] != "*" && pattern[i] != p[i] {
+			return false
+		}
+	}
+	return true
+}
