@@ -32,13 +32,13 @@ type Listener struct {
 	Port    int    `json:"port,omitempty"`
 	// BaseURL is how the outside world reaches this listener. Defaults to
 	// http://127.0.0.1:<port>/ (or the bound host).
-	BaseURL       string      `json:"base_url,omitempty"`
-	TLS           *TLS        `json:"tls,omitempty"`
-	CORS          CORS        `json:"cors"`
-	Timeout       Timeouts    `json:"timeout"`
-	RequestLog    RequestLog  `json:"request_log"`
-	MaxBodyBytes  int64       `json:"max_body_bytes,omitempty"`
-	TrustForward  bool        `json:"trust_forwarded_headers,omitempty"`
+	BaseURL        string     `json:"base_url,omitempty"`
+	TLS            *TLS       `json:"tls,omitempty"`
+	CORS           CORS       `json:"cors"`
+	Timeout        Timeouts   `json:"timeout"`
+	RequestLog     RequestLog `json:"request_log"`
+	MaxBodyBytes   int64      `json:"max_body_bytes,omitempty"`
+	TrustForward   bool       `json:"trust_forwarded_headers,omitempty"`
 	TrustedProxies []string   `json:"trusted_proxies,omitempty"`
 }
 
