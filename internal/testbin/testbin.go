@@ -64,12 +64,12 @@ type Options struct {
 // Instance is a running cerberus process.
 type Instance struct {
 	Public, Admin, Proxy, API string // base URLs without trailing slash
-	Dir                             string
-	cmd                             *exec.Cmd
-	done                            chan struct{}
-	out                             *syncBuffer
-	exitErr                         error
-	stopOnce                        sync.Once
+	Dir                       string
+	cmd                       *exec.Cmd
+	done                      chan struct{}
+	out                       *syncBuffer
+	exitErr                   error
+	stopOnce                  sync.Once
 }
 
 // Start launches `cerberus serve` and waits for /health/ready on admin.
