@@ -33,6 +33,11 @@ func fillDevSecrets(c *config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	// Traversable by others so a root-run dev Postgres (which runs as the
+	// postgres user) can reach its cluster inside; the files are 0600.
+	if err := devpg.MkdirAll(dir, 0o711); err != nil {
+		return fmt.Errorf("data directory %s cannot be created: %w", dir, err)
+	}
 	path := filepath.Join(dir, "secrets.json")
 	var s devSecrets
 	b, err := os.ReadFile(path)
@@ -43,11 +48,6 @@ func fillDevSecrets(c *config.Config, log *slog.Logger) error {
 		}
 	case errors.Is(err, fs.ErrNotExist):
 		s = devSecrets{System: randomSecret(), Cookie: randomSecret()}
-		// Traversable by others so a root-run dev Postgres (which runs as
-		// the postgres user) can reach its cluster inside; the files are 0600.
-		if err := devpg.MkdirAll(dir, 0o711); err != nil {
-			return fmt.Errorf("data directory %s cannot be created: %w", dir, err)
-		}
 		out, _ := json.MarshalIndent(s, "", "  ")
 		if err := os.WriteFile(path, out, 0o600); err != nil {
 			return fmt.Errorf("keeping generated secrets: %w", err)

@@ -3,7 +3,6 @@ package devpg
 import (
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -19,12 +18,6 @@ var ErrNoBinaries = errors.New("no PostgreSQL server binaries (initdb, postgres)
 
 // FindBinaries returns the directory holding initdb and postgres.
 func FindBinaries() (string, error) {
-	if p, err := exec.LookPath("initdb"); err == nil {
-		dir := filepath.Dir(p)
-		if isExec(filepath.Join(dir, "postgres")) {
-			return dir, nil
-		}
-	}
 	var candidates []string
 	if m, _ := filepath.Glob("/usr/lib/postgresql/*/bin"); len(m) > 0 {
 		// Newest major version first.
@@ -32,6 +25,16 @@ func FindBinaries() (string, error) {
 		candidates = append(candidates, m...)
 	}
 	candidates = append(candidates, "/usr/local/pgsql/bin", "/opt/homebrew/bin", "/usr/local/bin", "/usr/pgsql/bin")
+	return findBinaries(os.Getenv("PATH"), candidates)
+}
+
+// findBinaries searches the PATH list first, then the candidate directories.
+func findBinaries(pathList string, candidates []string) (string, error) {
+	for _, dir := range filepath.SplitList(pathList) {
+		if dir != "" && isExec(filepath.Join(dir, "initdb")) && isExec(filepath.Join(dir, "postgres")) {
+			return dir, nil
+		}
+	}
 	for _, dir := range candidates {
 		if isExec(filepath.Join(dir, "initdb")) && isExec(filepath.Join(dir, "postgres")) {
 			return dir, nil

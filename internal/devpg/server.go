@@ -33,6 +33,8 @@ type Options struct {
 	Ephemeral bool
 	// MaxConnections overrides the server's max_connections.
 	MaxConnections int
+	// Port to listen on; 0 picks a free loopback port.
+	Port int
 	// Logger receives progress messages; slog.Default() when nil.
 	Logger *slog.Logger
 }
@@ -113,9 +115,11 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		return nil, err
 	}
 
-	port, err := freePort()
-	if err != nil {
-		return nil, err
+	port := o.Port
+	if port == 0 {
+		if port, err = freePort(); err != nil {
+			return nil, err
+		}
 	}
 	logPath := filepath.Join(dataDir, "postgres.log")
 	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)

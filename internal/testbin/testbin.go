@@ -78,7 +78,7 @@ func Start(t testing.TB, o Options) *Instance {
 	bin := Binary(t)
 	dir := o.Dir
 	if dir == "" {
-		dir = t.TempDir()
+		dir = TempDir(t)
 	}
 	ports := FreePorts(t, 4)
 	in := &Instance{
@@ -214,6 +214,19 @@ func Run(t testing.TB, ctx context.Context, env []string, args ...string) (strin
 		t.Fatal(err)
 	}
 	return buf.String(), 0
+}
+
+// TempDir is a t.TempDir that a root-run managed Postgres (running as the
+// postgres user) can pass through; t.TempDir itself is 0700.
+func TempDir(t testing.TB) string {
+	t.Helper()
+	d := t.TempDir()
+	for _, p := range []string{d, filepath.Dir(d)} {
+		if err := os.Chmod(p, 0o711); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return d
 }
 
 // FreePorts returns n distinct free loopback ports.
