@@ -68,7 +68,7 @@ func TestDependencyDirection(t *testing.T) {
 			}
 			for _, d := range p.Deps {
 				for _, b := range bans {
-					if (d == b || strings.HasPrefix(d, b+"/")) {
+					if d == b || strings.HasPrefix(d, b+"/") {
 						t.Errorf("%s depends on %s", p.ImportPath, d)
 					}
 				}
