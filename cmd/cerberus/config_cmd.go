@@ -70,6 +70,6 @@ configuration schema. Every problem is listed with its key path. Without
 		},
 	}
 	flags.register(cmd)
-	cmd.Flags().BoolVar(&dev, "dev", false, "validate for `serve --dev` (dsn and secrets may be omitted)")
+	cmd.Flags().BoolVar(&dev, "dev", false, "validate for serve --dev: dsn and secrets may be omitted")
 	return cmd
 }

@@ -32,6 +32,12 @@ func newMigrateUpCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "up",
 		Short: "Apply every pending migration",
+		Long: `Up applies every pending migration, each in its own transaction, so an
+interrupted run leaves the schema at the last complete version. When
+another instance is migrating at the same moment, up waits for it and then
+applies whatever is left (usually nothing).
+
+The database comes from dsn in --config, or the DSN environment variable.`,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			m, closeDB, err := openMigrator(cmd.Context(), &flags)
@@ -60,6 +66,9 @@ func newMigrateStatusCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "List migrations and whether each is applied",
+		Long: `Status lists every migration this binary knows, with the time it was
+applied or "pending". The database comes from dsn in --config, or the DSN
+environment variable.`,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			m, closeDB, err := openMigrator(cmd.Context(), &flags)
