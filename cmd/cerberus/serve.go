@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -151,6 +152,10 @@ func runServe(ctx context.Context, f *serveFlags) error {
 	if f.dev {
 		printDevBanner(a)
 	}
+	// Start-up (schema compilation, key generation, migrations) leaves
+	// garbage behind; hand it back to the OS so the idle footprint is what
+	// serving needs.
+	debug.FreeOSMemory()
 
 	wctx, cancelWorkers := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
