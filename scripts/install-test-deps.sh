@@ -2,8 +2,14 @@
 # Installs what `make test` needs when it is missing and the machine allows
 # it (Debian/Ubuntu with apt-get, as root or with passwordless sudo):
 # PostgreSQL server binaries, Chromium for UI tests, nginx for the decision
-# API test, buildah for the image test. Tests that need a tool that could
+# API test, buildah for the image test (and `make image`), wrk for
+# `make bench`, the CA bundle the image ships. Tests that need a tool that could
 # not be installed fail with a message naming it.
+#
+#   install-test-deps.sh [TOOL...]          PostgreSQL plus the named tools
+#   install-test-deps.sh --only TOOL...     just the named tools (make image)
+#
+# It is quiet when everything is present, so it can run on every make.
 set -u
 
 need=()
@@ -11,12 +17,16 @@ have_pg() {
   command -v initdb >/dev/null 2>&1 && command -v postgres >/dev/null 2>&1 && return 0
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1
 }
-have_pg || need+=(postgresql)
+if [ "${1:-}" = "--only" ]; then shift; else have_pg || need+=(postgresql); fi
 for pkg in "$@"; do
   case "$pkg" in
+    postgresql) have_pg || need+=(postgresql) ;;
+    ca-certificates) [ -s /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates) ;;
+    wrk) command -v wrk >/dev/null 2>&1 || need+=(wrk) ;;
     chromium) command -v chromium >/dev/null 2>&1 || need+=(chromium) ;;
     nginx) command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx) ;;
     buildah) command -v buildah >/dev/null 2>&1 || need+=(buildah) ;;
+    *) echo "install-test-deps: unknown tool $pkg" >&2; exit 2 ;;
   esac
 done
 [ ${#need[@]} -eq 0 ] && exit 0
