@@ -10,10 +10,6 @@
 //     Mailpit for one machine; compose_test.go checks that the mounted config
 //     and every environment variable the file sets mean something to
 //     `cerberus config validate`.
-//   - kubernetes/: a kustomize base (Deployment, Service, ConfigMap, Secret,
-//     migration init container) and a CloudNativePG overlay;
-//     kubernetes_test.go parses every manifest, follows the references
-//     between them and validates the embedded config.
 //   - examples/: configs for `make run` and for trying features.
 //
 // Neighbours: cmd/cerberus (the binary every file here runs), the Makefile
