@@ -13,6 +13,9 @@ type Config struct {
 	Log      Log      `json:"log"`
 	Dev      Dev      `json:"dev"`
 	Database Database `json:"database"`
+	Cookies     Cookies     `json:"cookies"`
+	SelfService SelfService `json:"selfservice"`
+	UI          UI          `json:"ui"`
 
 	// Source lists the files the configuration was read from, in order.
 	Source []string `json:"-"`
@@ -44,6 +47,9 @@ type Database struct {
 
 func (c *Config) applyDefaults() {
 	c.Serve.applyDefaults()
+	c.Cookies.applyDefaults()
+	c.SelfService.applyDefaults()
+	c.UI.applyDefaults()
 	if c.Log.Level == "" {
 		c.Log.Level = "info"
 	}
