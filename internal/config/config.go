@@ -7,12 +7,12 @@ type Config struct {
 	Version string `json:"version,omitempty"`
 	// DSN is the Postgres connection URL. Empty means "use the managed dev
 	// Postgres", which only `serve --dev` allows.
-	DSN      string   `json:"dsn,omitempty"`
-	Serve    Serve    `json:"serve"`
-	Secrets  Secrets  `json:"secrets"`
-	Log      Log      `json:"log"`
-	Dev      Dev      `json:"dev"`
-	Database Database `json:"database"`
+	DSN         string      `json:"dsn,omitempty"`
+	Serve       Serve       `json:"serve"`
+	Secrets     Secrets     `json:"secrets"`
+	Log         Log         `json:"log"`
+	Dev         Dev         `json:"dev"`
+	Database    Database    `json:"database"`
 	Cookies     Cookies     `json:"cookies"`
 	SelfService SelfService `json:"selfservice"`
 	UI          UI          `json:"ui"`

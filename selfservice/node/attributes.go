@@ -45,7 +45,7 @@ type InputAttributes struct {
 }
 
 // ID is the input's name.
-func (a *InputAttributes) ID() string { return a.Name }
+func (a *InputAttributes) ID() string     { return a.Name }
 func (a *InputAttributes) nodeType() Type { return TypeInput }
 
 // MarshalJSON adds node_type.
@@ -64,7 +64,7 @@ type TextAttributes struct {
 }
 
 // ID is the node id.
-func (a *TextAttributes) ID() string { return a.IDValue }
+func (a *TextAttributes) ID() string     { return a.IDValue }
 func (a *TextAttributes) nodeType() Type { return TypeText }
 
 // MarshalJSON adds node_type.
@@ -85,7 +85,7 @@ type ImageAttributes struct {
 }
 
 // ID is the node id.
-func (a *ImageAttributes) ID() string { return a.IDValue }
+func (a *ImageAttributes) ID() string     { return a.IDValue }
 func (a *ImageAttributes) nodeType() Type { return TypeImage }
 
 // MarshalJSON adds node_type.
@@ -105,7 +105,7 @@ type AnchorAttributes struct {
 }
 
 // ID is the node id.
-func (a *AnchorAttributes) ID() string { return a.IDValue }
+func (a *AnchorAttributes) ID() string     { return a.IDValue }
 func (a *AnchorAttributes) nodeType() Type { return TypeA }
 
 // MarshalJSON adds node_type.
