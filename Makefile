@@ -18,9 +18,9 @@ build:
 run: build
 	./$(BIN) serve --dev --config deploy/examples/dev.yaml
 
-## deps: install what the tests need when missing (PostgreSQL server, Chromium, nginx, buildah)
+## deps: install what the tests need when missing (PostgreSQL server, Chromium, nginx, buildah, wrk)
 deps:
-	@./scripts/install-test-deps.sh buildah
+	@./scripts/install-test-deps.sh buildah wrk
 
 ## test: every test, against real Postgres
 test: deps
@@ -77,3 +77,9 @@ image: image-context
 	rm -f $(IMAGE_ARCHIVE)
 	$(BUILDAH) push --quiet $(IMAGE):$(VERSION) docker-archive:$(IMAGE_ARCHIVE):$(IMAGE):latest
 	@echo "Image $(IMAGE):$(VERSION) built; archive $(IMAGE_ARCHIVE) (docker load -i $(IMAGE_ARCHIVE))"
+
+## bench: measure a fresh `cerberus serve` with wrk (BENCH_DURATION=3s BENCH_RUN=regexp; see bench/doc.go)
+bench: build
+	@./scripts/install-test-deps.sh --only postgresql wrk
+	@command -v wrk >/dev/null 2>&1 || { echo "make bench: wrk is missing and scripts/install-test-deps.sh could not install it (Debian/Ubuntu: apt-get install wrk)" >&2; exit 1; }
+	$(GO) run ./bench
