@@ -29,7 +29,7 @@ type publicView struct {
 // adminView adds what only operators see.
 type adminView struct {
 	publicView
-	MetadataAdmin json.RawMessage                    `json:"metadata_admin"`
+	MetadataAdmin json.RawMessage                   `json:"metadata_admin"`
 	Credentials   map[CredentialType]credentialView `json:"credentials,omitempty"`
 }
 

@@ -17,7 +17,6 @@ import (
 	"github.com/cerberus-iam/cerberus/internal/storage"
 )
 
-
 func newService(t *testing.T) *identity.Service {
 	t.Helper()
 	return identitytest.NewService(t, pgtest.New(t))
@@ -88,7 +87,10 @@ func TestCreateRefusesBadInput(t *testing.T) {
 		"unknown schema": {identity.CreateParams{SchemaID: "nope", Traits: seedTraits("a@example.org")},
 			func(err error) bool { return errors.Is(err, identity.ErrUnknownSchema) }},
 		"schema violation": {identity.CreateParams{Traits: json.RawMessage(`{"email":"x"}`)},
-			func(err error) bool { var ve *schema.ValidationError; return errors.As(err, &ve) && len(ve.Violations) == 3 }},
+			func(err error) bool {
+				var ve *schema.ValidationError
+				return errors.As(err, &ve) && len(ve.Violations) == 3
+			}},
 		"unparseable hash": {identity.CreateParams{Traits: seedTraits("a@example.org"), Password: &identity.PasswordInput{HashedPassword: "$2a$10$short"}},
 			func(err error) bool { var ie *identity.InputError; return errors.As(err, &ie) }},
 		"unknown hash format": {identity.CreateParams{Traits: seedTraits("a@example.org"), Password: &identity.PasswordInput{HashedPassword: "plain"}},
