@@ -1,5 +1,3 @@
-// Package identitytest builds identity services for tests of the identity
-// head and of the heads that use it.
 package identitytest
 
 import (
