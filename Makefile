@@ -6,7 +6,7 @@ LDFLAGS := -s -w -X github.com/cerberus-iam/cerberus/internal/buildinfo.version=
 # Test artifacts (screenshots, logs) land here; `make test` prints the path.
 ARTIFACTS ?= $(CURDIR)/.artifacts
 
-.PHONY: all build run test lint deps fmt image image-context bench
+.PHONY: all build run test lint deps fmt generate image image-context bench
 
 all: build
 
@@ -20,13 +20,17 @@ run: build
 
 ## deps: install what the tests need when missing (PostgreSQL server, Chromium, nginx, buildah, wrk)
 deps:
-	@./scripts/install-test-deps.sh buildah wrk
+	@./scripts/install-test-deps.sh buildah wrk chromium
 
 ## test: every test, against real Postgres
 test: deps
 	@mkdir -p $(ARTIFACTS)
 	CERBERUS_TEST_ARTIFACTS=$(ARTIFACTS) $(GO) test -count=1 -timeout 20m ./...
 	@echo "Test artifacts: $(ARTIFACTS)"
+
+## generate: regenerate the templ pages (ui/*_templ.go; committed)
+generate:
+	$(GO) tool templ generate -path ui
 
 ## lint: gofmt check and go vet
 lint:
