@@ -10,6 +10,12 @@
 //     Mailpit for one machine; compose_test.go checks that the mounted config
 //     and every environment variable the file sets mean something to
 //     `cerberus config validate`.
+//   - kubernetes/: a kustomize base (Deployment with a migrate init
+//     container, Service, PodDisruptionBudget, ServiceAccount, the config as
+//     a generated ConfigMap, secrets from a Secret) and an overlay running
+//     Postgres with CloudNativePG; kubernetes_test.go renders both with the
+//     kustomize library, follows the references between the objects and
+//     validates the embedded config with the pod's environment.
 //   - examples/: configs for `make run` and for trying features.
 //
 // Neighbours: cmd/cerberus (the binary every file here runs), the Makefile
