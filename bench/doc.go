@@ -46,9 +46,12 @@
 //		}}
 //	}
 //
-// Request.Expect names a non-2xx status the scenario means to measure (a
-// proxy refusal, say); Scenario.Baseline names an earlier scenario to show
-// this one's throughput as a share of (proxy rules against "bare proxy").
+// Errors are socket errors plus responses of 400 and above (what wrk
+// counts); the check before the load requires a 2xx, so a scenario that
+// answers a redirect by mistake fails there. Request.Expect names a non-2xx
+// status the scenario means to measure (a proxy refusal, say);
+// Scenario.Baseline names an earlier scenario to show this one's throughput
+// as a share of (proxy rules against "bare proxy").
 // Configuration a scenario needs goes into bench/cerberus.yaml; access
 // rules into rules.go. Env.JSON is a small helper for the setup calls.
 //

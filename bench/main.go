@@ -99,6 +99,9 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
+	if _, err := os.Stat(bin); err != nil {
+		return fmt.Errorf("%s: %w (`make bench` builds it first; or pass -bin)", o.bin, err)
+	}
 	cfg, err := filepath.Abs(o.config)
 	if err != nil {
 		return err
