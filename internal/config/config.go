@@ -16,6 +16,9 @@ type Config struct {
 	Cookies     Cookies     `json:"cookies"`
 	SelfService SelfService `json:"selfservice"`
 	UI          UI          `json:"ui"`
+	Identity    Identity    `json:"identity"`
+	Session     Session     `json:"session"`
+	Hashers     Hashers     `json:"hashers"`
 
 	// Source lists the files the configuration was read from, in order.
 	Source []string `json:"-"`
@@ -50,6 +53,9 @@ func (c *Config) applyDefaults() {
 	c.Cookies.applyDefaults()
 	c.SelfService.applyDefaults()
 	c.UI.applyDefaults()
+	c.Identity.applyDefaults()
+	c.Session.applyDefaults(c.Cookies)
+	c.Hashers.applyDefaults()
 	if c.Log.Level == "" {
 		c.Log.Level = "info"
 	}
