@@ -38,7 +38,7 @@ another instance is migrating at the same moment, up waits for it and then
 applies whatever is left (usually nothing).
 
 The database comes from dsn in --config, or the DSN environment variable.`,
-		Args:  cobra.NoArgs,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			m, closeDB, err := openMigrator(cmd.Context(), &flags)
 			if err != nil {
@@ -69,7 +69,7 @@ func newMigrateStatusCmd() *cobra.Command {
 		Long: `Status lists every migration this binary knows, with the time it was
 applied or "pending". The database comes from dsn in --config, or the DSN
 environment variable.`,
-		Args:  cobra.NoArgs,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			m, closeDB, err := openMigrator(cmd.Context(), &flags)
 			if err != nil {
