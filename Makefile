@@ -22,8 +22,8 @@ run: build
 deps:
 	@./scripts/install-test-deps.sh buildah wrk chromium
 
-## test: every test, against real Postgres
-test: deps
+## test: lint, then every test, against real Postgres
+test: deps lint
 	@mkdir -p $(ARTIFACTS)
 	CERBERUS_TEST_ARTIFACTS=$(ARTIFACTS) $(GO) test -count=1 -timeout 20m ./...
 	@echo "Test artifacts: $(ARTIFACTS)"
