@@ -213,11 +213,11 @@ func (a *app) mountHeads(ctx context.Context) error {
 
 // heads lists the wiring steps in dependency order.
 func (a *app) heads() []func(context.Context) error {
-	return []func(context.Context) error{}
+	return []func(context.Context) error{a.mountProxy}
 }
 
 // validateHeads runs each head's start-up checks that the schema cannot
 // express (for example, that identity schemas load), for `config validate`.
 func validateHeads(c *config.Config) error {
-	return nil
+	return validateProxy(c)
 }

@@ -20,6 +20,13 @@ type Config struct {
 	Session     Session     `json:"session"`
 	Hashers     Hashers     `json:"hashers"`
 
+	// The proxy head (Oathkeeper's sections).
+	AccessRules    AccessRules    `json:"access_rules"`
+	Authenticators Authenticators `json:"authenticators"`
+	Authorizers    Authorizers    `json:"authorizers"`
+	Mutators       Mutators       `json:"mutators"`
+	Errors         Errors         `json:"errors"`
+
 	// Source lists the files the configuration was read from, in order.
 	Source []string `json:"-"`
 }
@@ -56,6 +63,8 @@ func (c *Config) applyDefaults() {
 	c.Identity.applyDefaults()
 	c.Session.applyDefaults(c.Cookies)
 	c.Hashers.applyDefaults()
+	c.AccessRules.applyDefaults()
+	c.Errors.applyDefaults()
 	if c.Log.Level == "" {
 		c.Log.Level = "info"
 	}

@@ -60,11 +60,12 @@ var oryKeys = []string{
 	"serve.cookies", "serve.cookies.*", "serve.tls", "serve.tls.*", "serve.public.tls.allow_termination_from",
 	"serve.admin.tls.allow_termination_from",
 	// Oathkeeper
-	"access_rules", "access_rules.*", "authenticators", "authenticators.*", "authenticators.*.*",
-	"authenticators.*.config.*", "authorizers", "authorizers.*", "authorizers.*.*", "authorizers.*.config.*",
-	"mutators", "mutators.*", "mutators.*.*", "mutators.*.config.*", "errors", "errors.*", "errors.handlers.*",
-	"errors.handlers.*.*", "serve.prometheus", "serve.prometheus.*", "serve.proxy.timeout.*", "serve.api.timeout.*",
-	"serve.proxy.trust_forwarded_headers",
+	// (the proxy head implements access_rules, authenticators, authorizers,
+	// mutators and errors; these are the Oathkeeper keys it leaves out)
+	"authorizers.keto_engine_acp_ory", "authorizers.keto_engine_acp_ory.*", "authorizers.keto_engine_acp_ory.config.*",
+	"mutators.hydrator.config.api.retry.number_of_retries",
+	"mutators.hydrator.config.api.retry.delay_in_milliseconds",
+	"serve.prometheus", "serve.prometheus.*", "serve.proxy.timeout.*", "serve.api.timeout.*",
 }
 
 // hydraTopLevel are Hydra's own top-level keys, which belong under oauth2.
