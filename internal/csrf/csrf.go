@@ -121,6 +121,16 @@ func (p *Protector) Token(w http.ResponseWriter, r *http.Request) (string, error
 	return p.sign(p.keys[0], secret), nil
 }
 
+// Current returns the token of the browser's existing cookie without
+// setting one; ok is false when the request carries no usable cookie.
+func (p *Protector) Current(r *http.Request) (token string, ok bool) {
+	secret, ok := p.secret(r)
+	if !ok {
+		return "", false
+	}
+	return p.sign(p.keys[0], secret), true
+}
+
 // Verify checks presented (the form field or header value) against the
 // browser's cookie. The error is a 403 security_csrf_violation.
 func (p *Protector) Verify(r *http.Request, presented string) error {
