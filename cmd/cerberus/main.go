@@ -61,6 +61,6 @@ private Postgres from the machine's own PostgreSQL binaries.`,
 		SilenceErrors: true,
 	}
 	root.CompletionOptions.HiddenDefaultCmd = true
-	root.AddCommand(newServeCmd(), newMigrateCmd(), newConfigCmd(), newRulesCmd(), newVersionCmd())
+	root.AddCommand(newServeCmd(), newMigrateCmd(), newConfigCmd(), newRulesCmd(), newIdentitiesCmd(), newVersionCmd())
 	return root
 }

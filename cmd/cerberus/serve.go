@@ -74,6 +74,8 @@ type app struct {
 	dev  bool
 	// workers run beside the listeners and stop with them.
 	workers []func(ctx context.Context)
+	// identity is set by mountIdentity for the heads wired after it.
+	identity *identityHead
 }
 
 func runServe(ctx context.Context, f *serveFlags) error {
@@ -213,11 +215,17 @@ func (a *app) mountHeads(ctx context.Context) error {
 
 // heads lists the wiring steps in dependency order.
 func (a *app) heads() []func(context.Context) error {
-	return []func(context.Context) error{a.mountProxy}
+	return []func(context.Context) error{
+		a.mountIdentity,
+		a.mountProxy,
+	}
 }
 
 // validateHeads runs each head's start-up checks that the schema cannot
 // express (for example, that identity schemas load), for `config validate`.
 func validateHeads(c *config.Config) error {
+	if err := validateIdentity(c); err != nil {
+		return err
+	}
 	return validateProxy(c)
 }
