@@ -33,17 +33,20 @@ func (a *app) mountProxy(ctx context.Context) error {
 
 // proxySources are the in-process session source, key source,
 // introspector and signer the proxy's handlers use when no URL is
-// configured. None is wired yet: the identity head's session store and the
-// OAuth2 head's keys and introspection satisfy them through adapters here
-// once they land.
+// configured. The identity head's sessions are wired (adapt_sessions.go);
+// the OAuth2 head's keys and introspection follow once it lands.
 func (a *app) proxySources() proxy.Sources {
-	return proxy.Sources{}
+	var src proxy.Sources
+	if a.identity != nil {
+		src.Sessions = sessionSource{m: a.identity.sessions}
+	}
+	return src
 }
 
 // validationSources are the in-process sources as `config validate` and
-// `rules validate` see them: the same set serve wires (none yet), so a rule
+// `rules validate` see them: the same set serve wires (sessions), so a rule
 // that needs a missing one is reported before serve would refuse it.
-func validationSources() proxy.Sources { return proxy.Sources{} }
+func validationSources() proxy.Sources { return proxy.Sources{Sessions: sessionSource{}} }
 
 // validateProxy checks the access rules as serve would load them, for
 // `config validate`.
