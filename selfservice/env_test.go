@@ -3,6 +3,7 @@ package selfservice
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -15,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/cerberus-iam/cerberus/identity"
 	"github.com/cerberus-iam/cerberus/identity/identitytest"
@@ -267,4 +270,23 @@ var seedTraits = map[string]any{"email": "jane@example.org", "full_name": "Jane 
 func jsonBody(v any) io.Reader {
 	b, _ := json.Marshal(v)
 	return bytes.NewReader(b)
+}
+
+func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+// markVerified marks every address of an identity verified, as the
+// verification flow will.
+func markVerified(t *testing.T, e *env, id string) {
+	t.Helper()
+	uid := uuid.MustParse(id)
+	_, err := e.ids.Update(context.Background(), uid, func(i *identity.Identity) error {
+		for k := range i.VerifiableAddresses {
+			i.VerifiableAddresses[k].Verified = true
+			i.VerifiableAddresses[k].Status = "completed"
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
