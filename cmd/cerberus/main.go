@@ -17,6 +17,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	root := newRootCmd()
+	root.SetArgs(boolValueArgs(os.Args[1:]))
 	if err := root.ExecuteContext(ctx); err != nil {
 		printError(err)
 		stop()
@@ -61,6 +62,6 @@ private Postgres from the machine's own PostgreSQL binaries.`,
 		SilenceErrors: true,
 	}
 	root.CompletionOptions.HiddenDefaultCmd = true
-	root.AddCommand(newServeCmd(), newMigrateCmd(), newConfigCmd(), newRulesCmd(), newIdentitiesCmd(), newVersionCmd())
+	root.AddCommand(newServeCmd(), newMigrateCmd(), newConfigCmd(), newRulesCmd(), newIdentitiesCmd(), newVersionCmd(), newClientsCmd(), newKeysCmd())
 	return root
 }

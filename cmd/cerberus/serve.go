@@ -218,6 +218,7 @@ func (a *app) heads() []func(context.Context) error {
 	return []func(context.Context) error{
 		a.mountIdentity,
 		a.mountProxy,
+		a.mountOAuth2,
 	}
 }
 

@@ -27,6 +27,9 @@ type Config struct {
 	Mutators       Mutators       `json:"mutators"`
 	Errors         Errors         `json:"errors"`
 
+	// The OAuth2 / OpenID Connect head (Hydra's keys, one level down).
+	OAuth2 OAuth2 `json:"oauth2"`
+
 	// Source lists the files the configuration was read from, in order.
 	Source []string `json:"-"`
 }
@@ -65,6 +68,7 @@ func (c *Config) applyDefaults() {
 	c.Hashers.applyDefaults()
 	c.AccessRules.applyDefaults()
 	c.Errors.applyDefaults()
+	c.OAuth2.applyDefaults()
 	if c.Log.Level == "" {
 		c.Log.Level = "info"
 	}

@@ -48,15 +48,19 @@ var oryKeys = []string{
 	"serve.public.socket", "serve.admin.socket", "serve.public.request_log.*", "serve.admin.request_log.*",
 	"tracing", "tracing.*", "profiling", "config_version",
 	"log.leak_sensitive_values", "log.redaction_text",
-	// Hydra, as it appears under oauth2
-	"oauth2", "oauth2.*", "oauth2.urls.*", "oauth2.urls.self.*", "oauth2.urls.identity_provider",
-	"oauth2.strategies.*", "oauth2.strategies.jwt.*", "oauth2.ttl.*", "oauth2.oidc.*", "oauth2.oidc.*.*",
-	"oauth2.webfinger", "oauth2.webfinger.*", "oauth2.oauth2", "oauth2.oauth2.*", "oauth2.hsm", "oauth2.hsm.*",
-	"oauth2.serve", "oauth2.secrets", "oauth2.dsn", "oauth2.log", "oauth2.tracing",
-	"oauth2.hashers", "oauth2.hashers.*", "oauth2.pkce.*", "oauth2.grant.*", "oauth2.grant.*.*",
+	// Hydra, as it appears under oauth2: the keys this version leaves out.
+	"oauth2.ttl.vc_nonce", "oauth2.oidc.dynamic_client_registration", "oauth2.oidc.dynamic_client_registration.*",
+	"oauth2.oidc.subject_identifiers.pairwise", "oauth2.oidc.subject_identifiers.pairwise.*",
+	"oauth2.webfinger.jwks", "oauth2.webfinger.jwks.*", "oauth2.webfinger.oidc_discovery.jwks_url",
+	"oauth2.webfinger.oidc_discovery.token_url", "oauth2.webfinger.oidc_discovery.auth_url",
+	"oauth2.webfinger.oidc_discovery.client_registration_url", "oauth2.webfinger.oidc_discovery.userinfo_url",
+	"oauth2.webfinger.oidc_discovery.verifiable_credentials_url",
+	"oauth2.oauth2", "oauth2.oauth2.*", "oauth2.hsm", "oauth2.hsm.*",
+	"oauth2.serve", "oauth2.secrets", "oauth2.dsn", "oauth2.log", "oauth2.tracing", "oauth2.db", "oauth2.clients",
+	"oauth2.cgroups", "oauth2.sqa", "oauth2.profiling", "oauth2.dev",
+	"oauth2.grant", "oauth2.grant.refresh_token", "oauth2.grant.refresh_token.rotation_grace_period",
+	"oauth2.grant.jwt", "oauth2.grant.jwt.*",
 	"oauth2.token_hook", "oauth2.refresh_token_hook", "oauth2.device_authorization",
-	"oauth2.expose_internal_errors", "oauth2.session.*", "oauth2.allowed_top_level_claims",
-	"oauth2.mirror_top_level_claims", "oauth2.exclude_not_before_claim", "oauth2.client_credentials.*",
 	"serve.cookies", "serve.cookies.*", "serve.tls", "serve.tls.*", "serve.public.tls.allow_termination_from",
 	"serve.admin.tls.allow_termination_from",
 	// Oathkeeper
@@ -78,6 +82,9 @@ var hydraTopLevel = map[string]bool{
 func unsupportedOryKey(path []string) (string, bool) {
 	if len(path) == 1 && hydraTopLevel[path[0]] {
 		return " here: Hydra's keys go one level down, under oauth2 (oauth2." + path[0] + ")", true
+	}
+	if len(path) == 2 && path[0] == "oauth2" && path[1] == "oauth2" {
+		return " here: the keys of Hydra's own oauth2 section go directly under oauth2 (oauth2.pkce, oauth2.hashers, ...)", true
 	}
 	for _, k := range oryKeys {
 		if matchKey(strings.Split(k, "."), path) {

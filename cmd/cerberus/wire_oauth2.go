@@ -1,0 +1,33 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+
+	"github.com/cerberus-iam/cerberus/internal/config"
+	"github.com/cerberus-iam/cerberus/oauth2"
+)
+
+// mountOAuth2 builds the OAuth2 / OpenID Connect head: public protocol
+// endpoints on the public listener, clients, keys, introspection and the
+// login/consent API on admin. Signing keys are created here, at start,
+// under a database lock.
+func (a *app) mountOAuth2(ctx context.Context) error {
+	h, err := oauth2.New(ctx, oauth2.Options{
+		Config: a.cfg, Pool: a.pool, Now: a.now, Rand: rand.Reader, Log: a.log,
+	})
+	if err != nil {
+		return err
+	}
+	if l := a.srv.Listener(config.ListenerPublic); l != nil {
+		h.MountPublic(l.Mux)
+	}
+	if l := a.srv.Listener(config.ListenerAdmin); l != nil {
+		h.MountAdmin(l.Mux)
+	}
+	a.workers = append(a.workers, h.Run)
+	if a.cfg.OAuth2.URLs.IdentityProvider.URL != "" {
+		a.log.Info("oauth2.urls.identity_provider is ignored: the identity head runs in this process")
+	}
+	return nil
+}

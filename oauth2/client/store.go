@@ -1,0 +1,254 @@
+package client
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/cerberus-iam/cerberus/internal/storage"
+)
+
+// Store keeps clients in Postgres (table oauth2_clients).
+type Store struct {
+	pool  *pgxpool.Pool
+	now   func() time.Time
+	cache clientCache
+}
+
+// NewStore returns a Store on pool.
+func NewStore(pool *pgxpool.Pool, now func() time.Time) *Store {
+	return &Store{pool: pool, now: now}
+}
+
+// ListFilter selects and pages clients.
+type ListFilter struct {
+	Name, Owner string
+	PageSize    int
+	// PageToken is the opaque cursor of the previous page's last client.
+	PageToken string
+}
+
+const selectClient = `SELECT id, secret_hash, body, created_at, updated_at FROM oauth2_clients`
+
+// Create inserts c with its hashed secret (c.SetHashedSecret); the plain
+// secret is never stored. storage.ErrAlreadyExists when the id is taken.
+func (s *Store) Create(ctx context.Context, c *Client) error {
+	now := s.now().UTC().Truncate(time.Microsecond)
+	c.CreatedAt, c.UpdatedAt = now, now
+	body, err := encodeBody(c)
+	if err != nil {
+		return err
+	}
+	_, err = s.pool.Exec(ctx, `INSERT INTO oauth2_clients (id, secret_hash, client_name, owner, body, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $6)`, c.ID, string(c.hashedSecret), c.Name, c.Owner, body, now)
+	return storage.Translate(err)
+}
+
+// Get returns the client with id, or storage.ErrNotFound.
+func (s *Store) Get(ctx context.Context, id string) (*Client, error) {
+	return scanClient(s.pool.QueryRow(ctx, selectClient+` WHERE id = $1`, id))
+}
+
+// Update applies fn to the current client under a row lock and stores the
+// result; fn may change the hashed secret. The id cannot change.
+func (s *Store) Update(ctx context.Context, id string, fn func(c *Client) error) (*Client, error) {
+	var out *Client
+	err := storage.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		c, err := scanClient(tx.QueryRow(ctx, selectClient+` WHERE id = $1 FOR UPDATE`, id))
+		if err != nil {
+			return err
+		}
+		created := c.CreatedAt
+		if err := fn(c); err != nil {
+			return err
+		}
+		c.ID, c.CreatedAt = id, created
+		c.UpdatedAt = s.now().UTC().Truncate(time.Microsecond)
+		body, err := encodeBody(c)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE oauth2_clients SET secret_hash = $2, client_name = $3, owner = $4, body = $5, updated_at = $6
+			WHERE id = $1`, id, string(c.hashedSecret), c.Name, c.Owner, body, c.UpdatedAt)
+		out = c
+		return err
+	})
+	return out, err
+}
+
+// Delete removes the client; its tokens and flows go with it (cascade).
+func (s *Store) Delete(ctx context.Context, id string) error {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM oauth2_clients WHERE id = $1`, id)
+	if err != nil {
+		return storage.Translate(err)
+	}
+	if tag.RowsAffected() == 0 {
+		return storage.ErrNotFound
+	}
+	return nil
+}
+
+// List returns one page of clients ordered by id and the next page token
+// ("" on the last page).
+func (s *Store) List(ctx context.Context, f ListFilter) ([]*Client, string, error) {
+	after := ""
+	if f.PageToken != "" {
+		b, err := base64.RawURLEncoding.DecodeString(f.PageToken)
+		if err != nil {
+			return nil, "", ErrBadPageToken
+		}
+		after = string(b)
+	}
+	rows, err := s.pool.Query(ctx, selectClient+`
+		WHERE id > $1 AND ($2 = '' OR client_name = $2) AND ($3 = '' OR owner = $3)
+		ORDER BY id LIMIT $4`, after, f.Name, f.Owner, f.PageSize+1)
+	if err != nil {
+		return nil, "", storage.Translate(err)
+	}
+	defer rows.Close()
+	var out []*Client
+	for rows.Next() {
+		c, err := scanClient(rows)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", storage.Translate(err)
+	}
+	next := ""
+	if len(out) > f.PageSize {
+		out = out[:f.PageSize]
+		next = base64.RawURLEncoding.EncodeToString([]byte(out[len(out)-1].ID))
+	}
+	return out, next, nil
+}
+
+// ErrBadPageToken is returned for a page token this store did not issue.
+var ErrBadPageToken = errors.New("malformed page token")
+
+// LongestLifespan returns the longest per-client token lifespan any client
+// sets (0 when none does): how long a retired signing key must stay
+// published.
+func (s *Store) LongestLifespan(ctx context.Context) (time.Duration, error) {
+	rows, err := s.pool.Query(ctx, `SELECT body FROM oauth2_clients WHERE body::text LIKE '%_lifespan":"%'`)
+	if err != nil {
+		return 0, storage.Translate(err)
+	}
+	defer rows.Close()
+	var m time.Duration
+	for rows.Next() {
+		var l Lifespans
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			return 0, storage.Translate(err)
+		}
+		if err := json.Unmarshal(b, &l); err == nil && l.Longest() > m {
+			m = l.Longest()
+		}
+	}
+	return m, storage.Translate(rows.Err())
+}
+
+func encodeBody(c *Client) ([]byte, error) {
+	cp := *c
+	cp.Secret = ""
+	cp.RegistrationAccessToken, cp.RegistrationClientURI = "", ""
+	b, err := json.Marshal(&cp)
+	if err != nil {
+		return nil, fmt.Errorf("encoding client: %w", err)
+	}
+	return b, nil
+}
+
+func scanClient(row pgx.Row) (*Client, error) {
+	var (
+		id, hash string
+		body     []byte
+		c        Client
+		created  time.Time
+		updated  time.Time
+	)
+	if err := row.Scan(&id, &hash, &body, &created, &updated); err != nil {
+		return nil, storage.Translate(err)
+	}
+	if err := json.Unmarshal(body, &c); err != nil {
+		return nil, fmt.Errorf("decoding client %s: %w", id, err)
+	}
+	c.ID, c.CreatedAt, c.UpdatedAt = id, created.UTC(), updated.UTC()
+	c.hashedSecret = []byte(hash)
+	return &c, nil
+}
+
+// clientCache keeps decoded clients keyed by id, reused while the row's
+// updated_at and secret hash are unchanged: the token endpoint reads the
+// client on every request, and decoding its JSON is most of that cost.
+type clientCache struct {
+	mu sync.RWMutex
+	m  map[string]*Client
+}
+
+func (cc *clientCache) get(id string, updated time.Time, hash string) *Client {
+	cc.mu.RLock()
+	c := cc.m[id]
+	cc.mu.RUnlock()
+	if c != nil && c.UpdatedAt.Equal(updated) && string(c.hashedSecret) == hash {
+		return c
+	}
+	return nil
+}
+
+func (cc *clientCache) put(c *Client) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if cc.m == nil || len(cc.m) > 10000 {
+		cc.m = map[string]*Client{}
+	}
+	cc.m[c.ID] = c
+}
+
+// Decode builds a client from its stored columns, reusing a cached decode
+// when the row has not changed. The result is shared: callers must not
+// modify it.
+func (s *Store) Decode(id, hash string, body []byte, created, updated time.Time) (*Client, error) {
+	if c := s.cache.get(id, updated.UTC(), hash); c != nil {
+		return c, nil
+	}
+	var c Client
+	if err := json.Unmarshal(body, &c); err != nil {
+		return nil, fmt.Errorf("decoding client %s: %w", id, err)
+	}
+	c.ID, c.CreatedAt, c.UpdatedAt = id, created.UTC(), updated.UTC()
+	c.hashedSecret = []byte(hash)
+	s.cache.put(&c)
+	return &c, nil
+}
+
+// Lookup returns the client with id for read-only use (fosite's
+// GetClient): a shared, cached decode.
+func (s *Store) Lookup(ctx context.Context, db Queryer, id string) (*Client, error) {
+	var (
+		hash             string
+		body             []byte
+		created, updated time.Time
+	)
+	err := db.QueryRow(ctx, `SELECT secret_hash, body, created_at, updated_at FROM oauth2_clients WHERE id = $1`, id).
+		Scan(&hash, &body, &created, &updated)
+	if err != nil {
+		return nil, storage.Translate(err)
+	}
+	return s.Decode(id, hash, body, created, updated)
+}
+
+// Queryer is a pool or a transaction.
+type Queryer interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
