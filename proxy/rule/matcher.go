@@ -28,6 +28,10 @@ type Matcher interface {
 // pattern); the text outside the delimiters is literal. The whole URL must
 // match.
 func CompileMatcher(strategy, pattern string) (Matcher, error) {
+	// No URL holds control characters, and the glob library mishandles NUL.
+	if i := strings.IndexFunc(pattern, func(r rune) bool { return r < 0x20 || r == 0x7f }); i >= 0 {
+		return nil, fmt.Errorf("must not contain control characters (found %q at byte %d)", pattern[i], i)
+	}
 	idx, err := delimiters(pattern)
 	if err != nil {
 		return nil, err
