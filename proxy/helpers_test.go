@@ -61,6 +61,16 @@ type fixtureOpts struct {
 	rules   string
 	sources Sources
 	now     time.Time
+	// vars replace {{NAME}} in config and rules (hosts and URLs of the
+	// test's servers).
+	vars map[string]string
+}
+
+func (o fixtureOpts) expand(s string) string {
+	for k, v := range o.vars {
+		s = strings.ReplaceAll(s, "{{"+k+"}}", v)
+	}
+	return s
 }
 
 func newFixture(t *testing.T, o fixtureOpts) *fixture {
@@ -70,10 +80,10 @@ func newFixture(t *testing.T, o fixtureOpts) *fixture {
 	if f.now.IsZero() {
 		f.now = time.Now()
 	}
-	if err := os.WriteFile(f.rules, []byte(o.rules), 0o644); err != nil {
+	if err := os.WriteFile(f.rules, []byte(o.expand(o.rules)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cfgText := strings.ReplaceAll(o.config, "{{RULES}}", "file://"+filepath.ToSlash(f.rules))
+	cfgText := strings.ReplaceAll(o.expand(o.config), "{{RULES}}", "file://"+filepath.ToSlash(f.rules))
 	cfgPath := filepath.Join(dir, "config.yaml")
 	if err := os.WriteFile(cfgPath, []byte(cfgText), 0o644); err != nil {
 		t.Fatal(err)
@@ -93,7 +103,7 @@ func newFixture(t *testing.T, o fixtureOpts) *fixture {
 	h.MountAPI(am)
 	wrap := func(listener config.Listener, mux http.Handler) http.Handler {
 		ipr, _ := httpx.NewClientIPResolver(listener.TrustForward, listener.TrustedProxies)
-		return httpx.WithRequestID(ipr.Middleware(mux))
+		return httpx.WithRequestID(ipr.Middleware(httpx.CORS(listener.CORS, mux)))
 	}
 	f.proxy = httptest.NewServer(wrap(cfg.Serve.Proxy, pm))
 	f.api = httptest.NewServer(wrap(cfg.Serve.API, am))
