@@ -77,9 +77,6 @@ func newFixture(t *testing.T, o fixtureOpts) *fixture {
 	t.Helper()
 	dir := t.TempDir()
 	f := &fixture{t: t, rules: filepath.Join(dir, "rules.json"), now: o.now, reg: prometheus.NewRegistry()}
-	if f.now.IsZero() {
-		f.now = time.Now()
-	}
 	if err := os.WriteFile(f.rules, []byte(o.expand(o.rules)), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -112,9 +109,13 @@ func newFixture(t *testing.T, o fixtureOpts) *fixture {
 	return f
 }
 
+// clock is the real time unless the test set one.
 func (f *fixture) clock() time.Time {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.now.IsZero() {
+		return time.Now()
+	}
 	return f.now
 }
 
