@@ -5,5 +5,6 @@ package main
 func scenarios() []Scenario {
 	var s []Scenario
 	s = append(s, baseScenarios()...)
+	s = append(s, whoamiScenarios()...)
 	return s
 }

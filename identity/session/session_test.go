@@ -36,7 +36,11 @@ type fixture struct {
 	ident *identity.Identity
 }
 
-func setup(t *testing.T, mod func(*session.Config)) *fixture {
+func setup(t *testing.T, mod func(*session.Config)) *fixture { return setupTB(t, mod) }
+
+func setupB(b *testing.B) *fixture { return setupTB(b, nil) }
+
+func setupTB(t testing.TB, mod func(*session.Config)) *fixture {
 	t.Helper()
 	pool := pgtest.New(t)
 	c := &clock{t: time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)}
@@ -57,7 +61,9 @@ func setup(t *testing.T, mod func(*session.Config)) *fixture {
 	return &fixture{ids: ids, m: session.New(cfg), clock: c, ident: i}
 }
 
-func (f *fixture) issue(t *testing.T, methods ...session.AuthenticationMethod) (*session.Session, string) {
+func (f *fixture) issueB(b *testing.B) (*session.Session, string) { return f.issue(b) }
+
+func (f *fixture) issue(t testing.TB, methods ...session.AuthenticationMethod) (*session.Session, string) {
 	t.Helper()
 	if len(methods) == 0 {
 		methods = []session.AuthenticationMethod{{Method: "password", AAL: identity.AAL1}}
