@@ -19,6 +19,7 @@ import (
 	"github.com/cerberus-iam/cerberus/internal/server"
 	"github.com/cerberus-iam/cerberus/internal/storage"
 	"github.com/cerberus-iam/cerberus/migrations"
+	"github.com/cerberus-iam/cerberus/oauth2"
 )
 
 type serveFlags struct {
@@ -76,6 +77,8 @@ type app struct {
 	workers []func(ctx context.Context)
 	// identity is set by mountIdentity for the heads wired after it.
 	identity *identityHead
+	// oauth2 is set by mountOAuth2 for the heads wired after it.
+	oauth2 *oauth2.Head
 }
 
 func runServe(ctx context.Context, f *serveFlags) error {
@@ -217,8 +220,8 @@ func (a *app) mountHeads(ctx context.Context) error {
 func (a *app) heads() []func(context.Context) error {
 	return []func(context.Context) error{
 		a.mountIdentity,
-		a.mountProxy,
 		a.mountOAuth2,
+		a.mountProxy,
 	}
 }
 

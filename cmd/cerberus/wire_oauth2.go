@@ -19,6 +19,7 @@ func (a *app) mountOAuth2(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	a.oauth2 = h
 	if l := a.srv.Listener(config.ListenerPublic); l != nil {
 		h.MountPublic(l.Mux)
 	}

@@ -33,20 +33,29 @@ func (a *app) mountProxy(ctx context.Context) error {
 
 // proxySources are the in-process session source, key source,
 // introspector and signer the proxy's handlers use when no URL is
-// configured. The identity head's sessions are wired (adapt_sessions.go);
-// the OAuth2 head's keys and introspection follow once it lands.
+// configured: the identity head's sessions (adapt_sessions.go), the OAuth2
+// head's public keys and ID token signing key (adapt_keys.go). In-process
+// token introspection is not wired: the OAuth2 head has no exported
+// introspection method yet, so oauth2_introspection needs
+// introspection_url.
 func (a *app) proxySources() proxy.Sources {
 	var src proxy.Sources
 	if a.identity != nil {
 		src.Sessions = sessionSource{m: a.identity.sessions}
 	}
+	if a.oauth2 != nil {
+		src.Keys = keySource{m: a.oauth2.Keys()}
+		src.Signer = idTokenSigner{m: a.oauth2.Keys()}
+	}
 	return src
 }
 
 // validationSources are the in-process sources as `config validate` and
-// `rules validate` see them: the same set serve wires (sessions), so a rule
+// `rules validate` see them: the same set serve wires (sessions, keys, signer), so a rule
 // that needs a missing one is reported before serve would refuse it.
-func validationSources() proxy.Sources { return proxy.Sources{Sessions: sessionSource{}} }
+func validationSources() proxy.Sources {
+	return proxy.Sources{Sessions: sessionSource{}, Keys: keySource{}, Signer: idTokenSigner{}}
+}
 
 // validateProxy checks the access rules as serve would load them, for
 // `config validate`.
