@@ -20,7 +20,7 @@ run: build
 
 ## deps: install what the tests need when missing (PostgreSQL server, Chromium, nginx, buildah, wrk)
 deps:
-	@./scripts/install-test-deps.sh buildah wrk chromium
+	@./scripts/install-test-deps.sh buildah wrk chromium nginx
 
 ## test: lint, then every test, against real Postgres
 test: deps lint
