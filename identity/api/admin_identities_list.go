@@ -19,11 +19,7 @@ const maxIDs = 500
 // Filters (at most one): ids= (repeatable), credentials_identifier=.
 func (h *Handler) listIdentities(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	p, err := pagination.Parse(q, identityPages)
-	if err != nil {
-		return err
-	}
-	after, err := afterID(p)
+	p, after, err := page(r, identityPages)
 	if err != nil {
 		return err
 	}

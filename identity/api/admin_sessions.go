@@ -42,6 +42,16 @@ func activeParam(r *http.Request) (*bool, error) {
 	return &b, nil
 }
 
+// page reads page_size and page_token for a list keyed by UUID.
+func page(r *http.Request, l pagination.Limits) (pagination.Page, uuid.UUID, error) {
+	p, err := pagination.Parse(r.URL.Query(), l)
+	if err != nil {
+		return p, uuid.Nil, err
+	}
+	after, err := afterID(p)
+	return p, after, err
+}
+
 func afterID(p pagination.Page) (uuid.UUID, error) {
 	if p.After == "" {
 		return uuid.Nil, nil
@@ -62,11 +72,7 @@ func (h *Handler) sessionList(w http.ResponseWriter, r *http.Request, identityID
 	if err != nil {
 		return err
 	}
-	p, err := pagination.Parse(r.URL.Query(), sessionPages)
-	if err != nil {
-		return err
-	}
-	after, err := afterID(p)
+	p, after, err := page(r, sessionPages)
 	if err != nil {
 		return err
 	}

@@ -21,11 +21,7 @@ func (h *Handler) listMySessions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := pagination.Parse(r.URL.Query(), sessionPages)
-	if err != nil {
-		return err
-	}
-	after, err := afterID(p)
+	p, after, err := page(r, sessionPages)
 	if err != nil {
 		return err
 	}

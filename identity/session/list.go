@@ -15,7 +15,9 @@ const selectSession = `SELECT s.id, s.identity_id, s.active, s.aal, s.authentica
 	i.state = 'active', i.schema_id, i.available_aal, i.document
 FROM sessions s JOIN identities i ON i.id = s.identity_id`
 
-func scanSession(row pgx.Row) (*Session, error) {
+// scanRaw reads a selectSession row, leaving the methods and devices as
+// the JSON they are stored as (whoami copies them out unparsed).
+func scanRaw(row pgx.Row) (*Session, []byte, []byte, error) {
 	var (
 		s                Session
 		methods, devices []byte
@@ -23,13 +25,21 @@ func scanSession(row pgx.Row) (*Session, error) {
 	if err := row.Scan(&s.ID, &s.IdentityID, &s.Active, &s.AAL, &methods, &devices,
 		&s.IssuedAt, &s.AuthenticatedAt, &s.ExpiresAt, &s.CreatedAt, &s.UpdatedAt,
 		&s.IdentityActive, &s.schemaID, &s.availableAAL, &s.identityDoc); err != nil {
-		return nil, storage.Translate(err)
+		return nil, nil, nil, err
 	}
 	utcTimes(&s)
-	if err := decodeLists(&s, methods, devices); err != nil {
+	return &s, methods, devices, nil
+}
+
+func scanSession(row pgx.Row) (*Session, error) {
+	s, methods, devices, err := scanRaw(row)
+	if err != nil {
+		return nil, storage.Translate(err)
+	}
+	if err := decodeLists(s, methods, devices); err != nil {
 		return nil, fmt.Errorf("decoding session %s: %w", s.ID, err)
 	}
-	return &s, nil
+	return s, nil
 }
 
 // Get returns a session by id, active or not, with its identity.

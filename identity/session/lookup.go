@@ -17,11 +17,7 @@ import (
 // the identity's whoami form is precomputed in identities.document by every
 // identity write. Nothing is cached, so a revoked or expired session, or a
 // deactivated identity, is refused on the very next request.
-const byToken = `SELECT s.id, s.identity_id, s.active, s.aal, s.authentication_methods, s.devices,
-	s.issued_at, s.authenticated_at, s.expires_at, s.created_at, s.updated_at,
-	i.state = 'active', i.schema_id, i.available_aal, i.document
-FROM sessions s JOIN identities i ON i.id = s.identity_id
-WHERE s.token_hash = $1`
+const byToken = selectSession + ` WHERE s.token_hash = $1`
 
 // Resolved is a session found by its token, ready to render.
 type Resolved struct {
@@ -74,13 +70,7 @@ func (m *Manager) lookup(ctx context.Context, token string) (*Session, []byte, [
 	if !wellFormed(token, TokenPrefix) {
 		return nil, nil, nil, ErrNoSession
 	}
-	var (
-		s                Session
-		methods, devices []byte
-	)
-	err := m.pool.QueryRow(ctx, byToken, hashToken(token)).Scan(&s.ID, &s.IdentityID, &s.Active, &s.AAL, &methods, &devices,
-		&s.IssuedAt, &s.AuthenticatedAt, &s.ExpiresAt, &s.CreatedAt, &s.UpdatedAt,
-		&s.IdentityActive, &s.schemaID, &s.availableAAL, &s.identityDoc)
+	s, methods, devices, err := scanRaw(m.pool.QueryRow(ctx, byToken, hashToken(token)))
 	if err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil, nil, nil, ErrNoSession
@@ -90,8 +80,7 @@ func (m *Manager) lookup(ctx context.Context, token string) (*Session, []byte, [
 	if !s.IsActive(m.now()) {
 		return nil, nil, nil, ErrNoSession
 	}
-	utcTimes(&s)
-	return &s, methods, devices, nil
+	return s, methods, devices, nil
 }
 
 // checkAAL applies session.whoami.required_aal.
