@@ -53,6 +53,7 @@ var parsers = []struct {
 	{"$2z$", parseBcrypt},
 	{"$pbkdf2-", parsePBKDF2},
 	{"$scrypt$", parseScrypt},
+	{"$firescrypt$", parseFirescrypt},
 	{"$sha1$", parseSaltedSHA},
 	{"$sha256$", parseSaltedSHA},
 	{"$sha512$", parseSaltedSHA},

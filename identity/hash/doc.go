@@ -9,6 +9,7 @@
 //	$2a$ / $2b$ / $2y$ / $2z$                bcrypt
 //	$pbkdf2-sha1|sha256|sha512$i=…,l=…$salt$key
 //	$scrypt$ln=N,r=…,p=…$salt$key            (ln is N itself, as Kratos writes it)
+//	$firescrypt$ln=…,r=…,p=…$salt$hash$separator$signer-key   Firebase's scrypt variant
 //	$sha1|sha256|sha512$pf=<format>$salt$hash salted SHA with a {SALT}{PASSWORD} template
 //	{SSHA} / {SSHA256} / {SSHA512}           LDAP salted SHA: base64(hash || salt)
 //	$md5$hash and $md5$pf=<format>$salt$hash

@@ -45,6 +45,9 @@ var fixtures = []struct {
 	{"kratos-scrypt", "123456", "$scrypt$ln=16384,r=8,p=1$ZtQva9xCHzlSELH/mA7Kj5KjH2tCrkbwYzdxknkL0QQ=$pnTcXKaWVT+FwFDdk3vO1K0J7ZgOxdSU1tCJNYmn8zI=", "scrypt"},
 	{"kratos-ssha", "test123", "{SSHA}JFZFs0oHzxbMwkSJmYVeI8MnTDy/276a", "ssha"},
 	{"kratos-md5", "123456", "$md5$4QrcOUm6Wau+VuBX8g+IPg==", "md5"},
+	// Firebase's published test vector (firebase/scrypt README: password
+	// user1password, mem_cost 14, rounds 8), in Kratos's import form.
+	{"firebase-scrypt", "user1password", "$firescrypt$ln=14,r=8,p=1$42xEC+ixf3L2lw==$lSrfV15cpx95/sZS2W9c9Kp6i/LVgQNDNC/qzrCnh1SAyZvqmZqAjTdn3aoItz+VHjoZilo78198JAdRuid5lQ==$Bw==$jxspr8Ki0RYycVU8zykbdLGjFQ3McFUH0uiiTvC8pVMXAn210wjLNmdZJzxUECKbm0QsEmYUSDzZvpjeJ9WmXA==", "firescrypt"},
 }
 
 func TestVerifyEveryImportFormat(t *testing.T) {
