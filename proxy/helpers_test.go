@@ -152,3 +152,23 @@ func decodeEcho(t *testing.T, body string) echoed {
 	}
 	return e
 }
+
+// tryFixture builds a head from config (access_rules added) and rules,
+// returning New's error.
+func tryFixture(t *testing.T, cfgText, rules string) (*Head, error) {
+	t.Helper()
+	dir := t.TempDir()
+	rp := filepath.Join(dir, "rules.json")
+	if err := os.WriteFile(rp, []byte(rules), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cp := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(cp, []byte("access_rules: { repositories: [\"file://"+rp+"\"] }\n"+cfgText), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(config.Options{Files: []string{cp}})
+	if err != nil {
+		return nil, err
+	}
+	return New(context.Background(), Options{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+}
