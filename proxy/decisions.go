@@ -89,14 +89,30 @@ func setEscapedPath(u *url.URL, escaped string) error {
 	if err != nil {
 		return pathError("The forwarded path is not validly percent-encoded.")
 	}
-	for _, seg := range strings.Split(p, "/") {
-		if seg == "." || seg == ".." {
-			return pathError("The forwarded path holds a . or .. segment.")
-		}
+	if hasDotSegment(p) {
+		return pathError("The forwarded path holds a . or .. segment.")
 	}
 	u.Path = p
 	if p != escaped {
 		u.RawPath = escaped
 	}
 	return nil
+}
+
+// hasDotSegment reports whether a decoded path has a "." or ".." segment
+// (RFC 3986 §3.3).
+func hasDotSegment(p string) bool {
+	for len(p) > 0 {
+		i := strings.IndexByte(p, '/')
+		seg := p
+		if i >= 0 {
+			seg, p = p[:i], p[i+1:]
+		} else {
+			p = ""
+		}
+		if seg == "." || seg == ".." {
+			return true
+		}
+	}
+	return false
 }

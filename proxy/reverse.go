@@ -38,6 +38,15 @@ func (h *Head) ServeProxy(w http.ResponseWriter, r *http.Request) {
 		scheme = p
 	}
 	host := strings.ToLower(r.Host)
+	if hasDotSegment(r.URL.Path) {
+		// The listener cleans literal dot segments; encoded ones
+		// (%2e%2e, ..%2F) arrive decoded here. Refuse them: the rules would
+		// decide /public/../admin as /public while the upstream may serve
+		// /admin.
+		e := pipeline.ErrBadRequest.WithReason("The path holds a . or .. segment.")
+		httpx.WriteJSON(w, e.Code, httpx.ErrorJSON(r, e))
+		return
+	}
 	u := &url.URL{Scheme: scheme, Host: host, Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: r.URL.RawQuery}
 	fw := &forward{scheme: scheme, trusted: trusted}
 	in := r.WithContext(context.WithValue(r.Context(), forwardKey{}, fw))
