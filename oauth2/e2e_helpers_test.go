@@ -26,6 +26,7 @@ oauth2:
       iterations: 25000
 `
 
+// start runs Cerberus; extra holds more oauth2 keys, indented by two.
 func start(t *testing.T, extra string) *testbin.Instance {
 	t.Helper()
 	return testbin.Start(t, testbin.Options{DSN: pgtest.NewDSN(t), Config: baseConfig + extra})

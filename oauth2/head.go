@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -16,6 +17,7 @@ import (
 	"github.com/cerberus-iam/cerberus/internal/secretbox"
 	"github.com/cerberus-iam/cerberus/oauth2/apierror"
 	"github.com/cerberus-iam/cerberus/oauth2/client"
+	"github.com/cerberus-iam/cerberus/oauth2/flow"
 	"github.com/cerberus-iam/cerberus/oauth2/jwk"
 	"github.com/cerberus-iam/cerberus/oauth2/store"
 )
@@ -30,6 +32,9 @@ type Options struct {
 	// Claims supplies OpenID claims of subjects (identity traits); nil
 	// means only what the consent put in the session.
 	Claims ClaimsProvider
+	// HTTPClient sends back-channel logout tokens (default: 5s timeout,
+	// no redirects).
+	HTTPClient *http.Client
 }
 
 // Head is the OAuth2 / OpenID Connect head.
@@ -45,6 +50,7 @@ type Head struct {
 	idSigner *jwk.Signer
 	apiErr   apierror.Writer
 	meta     *metadata
+	flows    *flow.Service
 }
 
 // New builds the head and makes sure signing keys exist (creating them
@@ -107,6 +113,10 @@ func New(ctx context.Context, o Options) (*Head, error) {
 		h.fcfg.TokenEndpointHandlers[i] = raceGuard{th}
 	}
 	h.meta = newMetadata(s, c.OAuth2, h.keys)
+	h.flows = &flow.Service{
+		Store: flow.NewStore(o.Pool, clients), Tokens: h.store, TTL: c.OAuth2.TTL.LoginConsentRequest.D(),
+		Now: o.Now, Rand: o.Rand, PublicURL: s.publicURL,
+	}
 	return h, nil
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/cerberus-iam/cerberus/internal/httpx"
 	"github.com/cerberus-iam/cerberus/oauth2/client"
+	"github.com/cerberus-iam/cerberus/oauth2/flow"
 	"github.com/cerberus-iam/cerberus/oauth2/jwk"
 )
 
@@ -15,6 +16,11 @@ func (h *Head) MountPublic(mux *http.ServeMux) {
 	mux.HandleFunc("GET /.well-known/jwks.json", h.meta.serveJWKS)
 	mux.HandleFunc("POST /oauth2/token", h.token)
 	mux.HandleFunc("POST /oauth2/revoke", h.revoke)
+	mux.HandleFunc("GET /oauth2/auth", h.authorize)
+	mux.HandleFunc("POST /oauth2/auth", h.authorize)
+	mux.HandleFunc("GET /oauth2/sessions/logout", h.logout)
+	mux.HandleFunc("POST /oauth2/sessions/logout", h.logout)
+	mux.HandleFunc("GET /oauth2/sessions/logout/done", h.loggedOut)
 	mux.HandleFunc("GET /userinfo", h.userinfo)
 	mux.HandleFunc("POST /userinfo", h.userinfo)
 }
@@ -24,6 +30,7 @@ func (h *Head) MountAdmin(mux *http.ServeMux) {
 	onError := h.apiErr.Write
 	(&client.Handler{Store: h.clients, Hasher: h.hasher, Keys: h.keys, Rand: h.o.Rand, OnError: onError}).Mount(mux)
 	(&jwk.Handler{M: h.keys, OnError: onError}).Mount(mux)
+	(&flow.Admin{S: h.flows, Sessions: h, OnError: onError}).Mount(mux)
 	rt := httpx.NewRouter(mux, onError)
 	rt.Handle("POST /admin/oauth2/introspect", h.introspect)
 	rt.Handle("DELETE /admin/oauth2/tokens", h.deleteClientTokens)

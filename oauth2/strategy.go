@@ -96,6 +96,14 @@ func withClientAlgorithms(ctx context.Context, c fosite.Client) context.Context 
 // rolled back: nothing was issued or changed for it.
 type raceGuard struct{ fosite.TokenEndpointHandler }
 
+func (g raceGuard) HandleTokenEndpointRequest(ctx context.Context, r fosite.AccessRequester) error {
+	err := g.TokenEndpointHandler.HandleTokenEndpointRequest(ctx, r)
+	if errors.Is(err, store.ErrRaced) {
+		return fosite.ErrInvalidGrant.WithHint("The refresh token was used by a concurrent request.").WithWrap(err)
+	}
+	return err
+}
+
 func (g raceGuard) PopulateTokenEndpointResponse(ctx context.Context, r fosite.AccessRequester, resp fosite.AccessResponder) error {
 	err := g.TokenEndpointHandler.PopulateTokenEndpointResponse(ctx, r, resp)
 	if errors.Is(err, store.ErrRaced) {

@@ -4,13 +4,15 @@ import (
 	"net/http"
 
 	"github.com/ory/fosite"
+
+	"github.com/cerberus-iam/cerberus/oauth2/store"
 )
 
 // token serves POST /oauth2/token (RFC 6749 §3.2): client_credentials,
 // authorization_code and refresh_token grants. fosite authenticates the
 // client, validates the grant and writes RFC 6749 §5.2 errors.
 func (h *Head) token(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
+	ctx := store.WithArrival(r.Context(), h.o.Now())
 	session := NewSession()
 	if err := precheckTokenRequest(r); err != nil {
 		h.provider.WriteAccessError(ctx, w, fosite.NewAccessRequest(session), err)

@@ -21,8 +21,19 @@ import (
 )
 
 // ErrRaced is returned when a code or refresh token was consumed by a
-// concurrent request between being read and being used.
+// concurrent request: between being read and being used, or after the
+// request arrived. Such a request lost a race; it is not a replay.
 var ErrRaced = errors.New("the token was used by a concurrent request")
+
+type arrivalKey struct{}
+
+// WithArrival records when a token request arrived. A refresh token found
+// used after that instant was used by a concurrent request (ErrRaced);
+// one used before is being replayed (fosite.ErrInactiveToken, which
+// revokes the chain).
+func WithArrival(ctx context.Context, t time.Time) context.Context {
+	return context.WithValue(ctx, arrivalKey{}, t)
+}
 
 // Token kinds, the kind column.
 const (
@@ -151,15 +162,16 @@ func (s *Store) get(ctx context.Context, kind, signature string, session fosite.
 	sig := hashSig(signature)
 	var (
 		active             bool
+		usedAt             *time.Time
 		sealed             []byte
 		clientID, hash     string
 		body               []byte
 		cCreated, cUpdated time.Time
 	)
-	err := s.db(ctx).QueryRow(ctx, `SELECT t.active, t.session, c.id, c.secret_hash, c.body, c.created_at, c.updated_at
+	err := s.db(ctx).QueryRow(ctx, `SELECT t.active, t.used_at, t.session, c.id, c.secret_hash, c.body, c.created_at, c.updated_at
 		FROM oauth2_tokens t JOIN oauth2_clients c ON c.id = t.client_id
 		WHERE t.signature = $1 AND t.kind = $2`, sig, kind).
-		Scan(&active, &sealed, &clientID, &hash, &body, &cCreated, &cUpdated)
+		Scan(&active, &usedAt, &sealed, &clientID, &hash, &body, &cCreated, &cUpdated)
 	if err != nil {
 		if errors.Is(storage.Translate(err), storage.ErrNotFound) {
 			return nil, fosite.ErrNotFound
@@ -193,6 +205,9 @@ func (s *Store) get(ctx context.Context, kind, signature string, session fosite.
 		req.Form = url.Values{}
 	}
 	if !active {
+		if arrived, ok := ctx.Value(arrivalKey{}).(time.Time); ok && usedAt != nil && usedAt.After(arrived) {
+			return req, ErrRaced
+		}
 		return req, fosite.ErrInactiveToken
 	}
 	return req, nil
@@ -261,15 +276,18 @@ func (s *Store) GetAuthorizeCodeSession(ctx context.Context, code string, sessio
 	return r, err
 }
 
-// InvalidateAuthorizeCodeSession marks a code used; ErrRaced when a
-// concurrent exchange used it first.
+// InvalidateAuthorizeCodeSession marks a code used and drops its PKCE
+// challenge; ErrRaced when a concurrent exchange used it first.
 func (s *Store) InvalidateAuthorizeCodeSession(ctx context.Context, code string) error {
-	return s.deactivate(ctx, kindCode, code)
+	if err := s.deactivate(ctx, kindCode, code); err != nil {
+		return err
+	}
+	return s.delete(ctx, kindPKCE, code)
 }
 
 func (s *Store) deactivate(ctx context.Context, kind, signature string) error {
-	tag, err := s.db(ctx).Exec(ctx, `UPDATE oauth2_tokens SET active = false
-		WHERE signature = $1 AND kind = $2 AND active`, hashSig(signature), kind)
+	tag, err := s.db(ctx).Exec(ctx, `UPDATE oauth2_tokens SET active = false, used_at = $3
+		WHERE signature = $1 AND kind = $2 AND active`, hashSig(signature), kind, s.now())
 	if err != nil {
 		return storage.Translate(err)
 	}
@@ -316,9 +334,9 @@ func (s *Store) DeleteRefreshTokenSession(ctx context.Context, signature string)
 // ErrRaced when a concurrent refresh rotated it first: exactly one wins.
 func (s *Store) RotateRefreshToken(ctx context.Context, requestID, signature string) error {
 	var access []byte
-	err := s.db(ctx).QueryRow(ctx, `UPDATE oauth2_tokens SET active = false
+	err := s.db(ctx).QueryRow(ctx, `UPDATE oauth2_tokens SET active = false, used_at = $3
 		WHERE signature = $1 AND kind = 'refresh' AND active AND request_id = $2
-		RETURNING access_signature`, hashSig(signature), requestID).Scan(&access)
+		RETURNING access_signature`, hashSig(signature), requestID, s.now()).Scan(&access)
 	if errors.Is(storage.Translate(err), storage.ErrNotFound) {
 		return ErrRaced
 	}
@@ -376,9 +394,13 @@ func (s *Store) GetPKCERequestSession(ctx context.Context, code string, session 
 	return r, err
 }
 
-// DeletePKCERequestSession deletes the PKCE challenge of a code.
+// DeletePKCERequestSession is called by fosite before it checks the
+// verifier, so deleting here would let a wrong or missing code_verifier
+// destroy a valid code. The challenge is dropped when the code is used
+// (InvalidateAuthorizeCodeSession) or expires instead: a failed attempt
+// changes nothing.
 func (s *Store) DeletePKCERequestSession(ctx context.Context, code string) error {
-	return s.delete(ctx, kindPKCE, code)
+	return nil
 }
 
 // RevokeFlow revokes every token issued from a login/consent flow (consent
