@@ -80,5 +80,9 @@ func printDevBanner(a *app) {
 	for _, l := range a.srv.Listeners() {
 		fmt.Fprintf(os.Stderr, "  %-7s %s\n", l.Name, l.Config.BaseURL)
 	}
+	if l := a.srv.Listener("public"); l != nil && a.cfg.UI.IsEnabled() {
+		base := strings.TrimSuffix(l.Config.BaseURL, "/")
+		fmt.Fprintf(os.Stderr, "\n  sign up  %s/registration\n  sign in  %s/login\n", base, base)
+	}
 	fmt.Fprintln(os.Stderr)
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/cerberus-iam/cerberus/internal/storage"
 	"github.com/cerberus-iam/cerberus/migrations"
 	"github.com/cerberus-iam/cerberus/oauth2"
+	"github.com/cerberus-iam/cerberus/selfservice"
 )
 
 type serveFlags struct {
@@ -79,6 +80,10 @@ type app struct {
 	identity *identityHead
 	// oauth2 is set by mountOAuth2 for the heads wired after it.
 	oauth2 *oauth2.Head
+	// oauth2Login is the OAuth2 head's login-request bridge for the login
+	// flow (login_challenge); set by the OAuth2 wiring before
+	// mountSelfService, nil until then.
+	oauth2Login selfservice.OAuth2Login
 }
 
 func runServe(ctx context.Context, f *serveFlags) error {
@@ -221,6 +226,7 @@ func (a *app) heads() []func(context.Context) error {
 	return []func(context.Context) error{
 		a.mountIdentity,
 		a.mountOAuth2,
+		a.mountSelfService,
 		a.mountProxy,
 	}
 }
@@ -229,6 +235,9 @@ func (a *app) heads() []func(context.Context) error {
 // express (for example, that identity schemas load), for `config validate`.
 func validateHeads(c *config.Config) error {
 	if err := validateIdentity(c); err != nil {
+		return err
+	}
+	if err := validateSelfService(c); err != nil {
 		return err
 	}
 	return validateProxy(c)
