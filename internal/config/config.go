@@ -19,6 +19,7 @@ type Config struct {
 	Identity    Identity    `json:"identity"`
 	Session     Session     `json:"session"`
 	Hashers     Hashers     `json:"hashers"`
+	Courier     Courier     `json:"courier"`
 
 	// The proxy head (Oathkeeper's sections).
 	AccessRules    AccessRules    `json:"access_rules"`
@@ -69,6 +70,7 @@ func (c *Config) applyDefaults() {
 	c.AccessRules.applyDefaults()
 	c.Errors.applyDefaults()
 	c.OAuth2.applyDefaults()
+	c.Courier.applyDefaults()
 	if c.Log.Level == "" {
 		c.Log.Level = "info"
 	}

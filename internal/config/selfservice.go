@@ -18,6 +18,8 @@ type SelfService struct {
 type SelfServiceMethods struct {
 	Password PasswordMethod `json:"password"`
 	Profile  ProfileMethod  `json:"profile"`
+	Link     LinkMethod     `json:"link"`
+	Code     CodeMethod     `json:"code"`
 }
 
 // PasswordMethod configures password login, registration and settings.
@@ -54,6 +56,8 @@ type SelfServiceFlows struct {
 	Settings     SettingsFlow     `json:"settings"`
 	Logout       LogoutFlow       `json:"logout"`
 	Error        ErrorFlow        `json:"error"`
+	Recovery     MailFlow         `json:"recovery"`
+	Verification MailFlow         `json:"verification"`
 }
 
 // LoginFlow configures login.
@@ -205,6 +209,9 @@ func (s *SelfService) applyDefaults() {
 			*l = Duration(time.Hour)
 		}
 	}
+	f.Recovery.applyDefaults()
+	f.Verification.applyDefaults()
+	s.Methods.applyMailDefaults()
 	defaultLimit(&f.Login.Throttle.Identifier, 10, 15*time.Minute, 5*time.Minute)
 	defaultLimit(&f.Login.Throttle.ClientIP, 100, 15*time.Minute, 15*time.Minute)
 }
