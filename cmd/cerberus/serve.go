@@ -21,6 +21,7 @@ import (
 	"github.com/cerberus-iam/cerberus/migrations"
 	"github.com/cerberus-iam/cerberus/oauth2"
 	"github.com/cerberus-iam/cerberus/selfservice"
+	"github.com/cerberus-iam/cerberus/selfservice/courier"
 )
 
 type serveFlags struct {
@@ -84,6 +85,8 @@ type app struct {
 	// flow (login_challenge); set by the OAuth2 wiring before
 	// mountSelfService, nil until then.
 	oauth2Login selfservice.OAuth2Login
+	// courier queues e-mail for the flows (wire_courier.go).
+	courier *courier.Courier
 }
 
 func runServe(ctx context.Context, f *serveFlags) error {
@@ -225,6 +228,7 @@ func (a *app) mountHeads(ctx context.Context) error {
 func (a *app) heads() []func(context.Context) error {
 	return []func(context.Context) error{
 		a.mountIdentity,
+		a.mountCourier,
 		a.mountOAuth2,
 		a.mountSelfService,
 		a.mountProxy,
@@ -235,6 +239,9 @@ func (a *app) heads() []func(context.Context) error {
 // express (for example, that identity schemas load), for `config validate`.
 func validateHeads(c *config.Config) error {
 	if err := validateIdentity(c); err != nil {
+		return err
+	}
+	if err := validateCourier(c); err != nil {
 		return err
 	}
 	if err := validateSelfService(c); err != nil {
