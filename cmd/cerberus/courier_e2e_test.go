@@ -160,7 +160,7 @@ func TestCourierSMTPOutageMidQueue(t *testing.T) {
 }
 
 // TestCourierInstanceDiesMidSend kills an instance while the SMTP server
-// holds its message mid-DATA; another instance sends the message once the
+// holds its transaction after MAIL FROM; another instance sends the message once the
 // dead one's lease has run out, and it arrives exactly once.
 func TestCourierInstanceDiesMidSend(t *testing.T) {
 	t.Parallel()

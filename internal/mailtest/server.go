@@ -55,9 +55,9 @@ type Server struct {
 	rejected map[string]int
 	changed  chan struct{}
 	auths    int
-	// hold, when set, blocks every DATA command until it is closed.
+	// hold, when set, blocks every MAIL command until it is closed.
 	hold chan struct{}
-	// held counts DATA commands that reached the hold.
+	// held counts MAIL commands that reached the hold.
 	held int
 }
 
@@ -243,6 +243,16 @@ func (x *session) Auth(mech string) (sasl.Server, error) {
 }
 
 func (x *session) Mail(from string, _ *smtp.MailOptions) error {
+	x.s.mu.Lock()
+	hold := x.s.hold
+	if hold != nil {
+		x.s.held++
+		x.s.signal()
+	}
+	x.s.mu.Unlock()
+	if hold != nil {
+		<-hold
+	}
 	if x.s.o.User != "" && !x.authed {
 		return smtp.ErrAuthRequired
 	}
@@ -262,16 +272,6 @@ func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 }
 
 func (x *session) Data(r io.Reader) error {
-	x.s.mu.Lock()
-	hold := x.s.hold
-	if hold != nil {
-		x.s.held++
-		x.s.signal()
-	}
-	x.s.mu.Unlock()
-	if hold != nil {
-		<-hold
-	}
 	raw, err := io.ReadAll(r)
 	if err != nil {
 		return err
@@ -294,9 +294,9 @@ func (s *Server) signal() {
 	s.changed = make(chan struct{})
 }
 
-// Hold makes every DATA command wait, as a server that stopped answering
-// mid-message would, until the returned release is called. A message
-// whose client went away meanwhile is not received.
+// Hold makes every MAIL command wait, as a server that stopped answering
+// mid-transaction would, until the returned release is called. A message
+// whose client went away meanwhile is never received.
 func (s *Server) Hold() (release func()) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -312,7 +312,7 @@ func (s *Server) Hold() (release func()) {
 	}
 }
 
-// WaitHeld waits until n DATA commands are being held.
+// WaitHeld waits until n MAIL commands are being held.
 func (s *Server) WaitHeld(t testing.TB, n int, timeout time.Duration) {
 	t.Helper()
 	deadline := time.NewTimer(timeout)
@@ -327,7 +327,7 @@ func (s *Server) WaitHeld(t testing.TB, n int, timeout time.Duration) {
 		select {
 		case <-ch:
 		case <-deadline.C:
-			t.Fatalf("mailtest: %d DATA commands held, waited for %d", held, n)
+			t.Fatalf("mailtest: %d MAIL commands held, waited for %d", held, n)
 		}
 	}
 }

@@ -101,7 +101,10 @@ func NewSMTP(c config.CourierSMTP, log *slog.Logger) (*SMTP, error) {
 		}
 		tlsConf.Certificates = []tls.Certificate{cert}
 	}
-	opts := []gomail.Option{gomail.WithTLSConfig(tlsConf)}
+	// One connection per message, so no RSET after it: a connection lost
+	// right after the server accepted the message would turn a delivered
+	// message into a failed one, and a retry into a duplicate.
+	opts := []gomail.Option{gomail.WithTLSConfig(tlsConf), gomail.WithoutRset()}
 	encrypted := true
 	var port int
 	switch u.Scheme {
@@ -194,11 +197,21 @@ func (s *SMTP) Send(ctx context.Context, m *Outgoing) error {
 	if err != nil {
 		return fmt.Errorf("smtp client: %w", err)
 	}
-	err = client.DialAndSendWithContext(ctx, msg)
+	sc, err := client.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return fmt.Errorf("smtp %s: %w", s.host, err)
+	}
+	err = client.SendWithSMTPClient(sc, msg)
+	// Once the server has accepted the message it is sent: a failing QUIT
+	// must not turn it into a retry (and a duplicate).
+	_ = client.CloseWithSMTPClient(sc)
 	if err == nil {
 		return nil
 	}
 	var se *gomail.SendError
+	if errors.As(err, &se) && se.Reason == gomail.ErrSMTPReset {
+		return nil // accepted before the reset failed
+	}
 	if errors.As(err, &se) && se.Reason == gomail.ErrSMTPRcptTo && !se.IsTemp() {
 		return &PermanentError{err}
 	}
