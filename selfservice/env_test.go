@@ -20,6 +20,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cerberus-iam/cerberus/identity"
+	"github.com/cerberus-iam/cerberus/identity/hash"
 	"github.com/cerberus-iam/cerberus/identity/identitytest"
 	"github.com/cerberus-iam/cerberus/identity/session"
 	"github.com/cerberus-iam/cerberus/internal/config"
@@ -48,7 +49,7 @@ func (c *clock) Add(d time.Duration) {
 // env is a self-service head on a fresh database behind a real HTTP
 // server, with the real identity service and session manager.
 type env struct {
-	t        *testing.T
+	t        testing.TB
 	srv      *httptest.Server
 	ids      *identity.Service
 	sessions *session.Manager
@@ -58,7 +59,13 @@ type env struct {
 
 // newEnv starts a head with extra selfservice YAML (indented under
 // "selfservice:").
-func newEnv(t *testing.T, selfserviceYAML string) *env {
+func newEnv(t testing.TB, selfserviceYAML string) *env {
+	t.Helper()
+	return newEnvWith(t, selfserviceYAML, identitytest.Hasher(t))
+}
+
+// newEnvWith is newEnv with a given password hasher.
+func newEnvWith(t testing.TB, selfserviceYAML string, hasher *hash.Hasher) *env {
 	t.Helper()
 	pool := pgtest.New(t)
 	clk := &clock{t: time.Now().UTC().Truncate(time.Second)}
@@ -69,7 +76,11 @@ func newEnv(t *testing.T, selfserviceYAML string) *env {
 
 	dir := t.TempDir()
 	cfgFile := filepath.Join(dir, "c.yaml")
-	if err := os.WriteFile(cfgFile, []byte("selfservice:\n"+selfserviceYAML+"\n"), 0o600); err != nil {
+	doc := "selfservice:\n" + selfserviceYAML + "\n"
+	if strings.TrimSpace(selfserviceYAML) == "" {
+		doc = "selfservice: {}\n"
+	}
+	if err := os.WriteFile(cfgFile, []byte(doc), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := config.Load(config.Options{Files: []string{cfgFile}})
@@ -77,7 +88,7 @@ func newEnv(t *testing.T, selfserviceYAML string) *env {
 		t.Fatal(err)
 	}
 	pub := srv.URL + "/"
-	ids := identity.New(identity.Config{Pool: pool, Schemas: identitytest.Registry(t), Hasher: identitytest.Hasher(t),
+	ids := identity.New(identity.Config{Pool: pool, Schemas: identitytest.Registry(t), Hasher: hasher,
 		PublicBaseURL: pub, Now: clk.Now})
 	sm := session.New(session.Config{Pool: pool, PublicBaseURL: pub, Now: clk.Now, RequiredAAL: session.RequireAAL1,
 		Cookie: session.CookieConfig{Name: "cerberus_session", Path: "/", SameSite: http.SameSiteLaxMode}})
@@ -130,7 +141,7 @@ type resp struct {
 	body   []byte
 }
 
-func (r resp) json(t *testing.T) map[string]any {
+func (r resp) json(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(r.body, &m); err != nil {
@@ -276,7 +287,7 @@ func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) 
 
 // markVerified marks every address of an identity verified, as the
 // verification flow will.
-func markVerified(t *testing.T, e *env, id string) {
+func markVerified(t testing.TB, e *env, id string) {
 	t.Helper()
 	uid := uuid.MustParse(id)
 	_, err := e.ids.Update(context.Background(), uid, func(i *identity.Identity) error {
