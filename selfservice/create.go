@@ -21,6 +21,9 @@ type flowParams struct {
 	// login) belongs to.
 	identityID *uuid.UUID
 	sessionID  *uuid.UUID
+	// replacing: the flow replaces an expired one; before hooks ran when
+	// the person first started.
+	replacing bool
 }
 
 // lifespan is flows.<kind>.lifespan.
@@ -70,6 +73,11 @@ func (h *Handler) newFlow(w http.ResponseWriter, r *http.Request, k flow.Kind, t
 	if err != nil {
 		return nil, err
 	}
+	if !p.replacing {
+		if err := h.runBeforeHooks(r, f); err != nil {
+			return nil, err
+		}
+	}
 	if err := h.o.Flows.CreateFlow(r.Context(), f); err != nil {
 		return nil, err
 	}
@@ -80,7 +88,7 @@ func (h *Handler) newFlow(w http.ResponseWriter, r *http.Request, k flow.Kind, t
 // person) and tells the person why.
 func (h *Handler) replaceExpired(w http.ResponseWriter, r *http.Request, old *flow.Flow) (*flow.Flow, error) {
 	nf, err := h.newFlow(w, r, old.Kind, old.Type, flowParams{returnTo: old.ReturnTo, refresh: old.Refresh,
-		challenge: old.OAuth2LoginChallenge, identityID: old.IdentityID, sessionID: old.SessionID})
+		challenge: old.OAuth2LoginChallenge, identityID: old.IdentityID, sessionID: old.SessionID, replacing: true})
 	if err != nil {
 		return nil, err
 	}

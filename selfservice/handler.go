@@ -61,6 +61,9 @@ func New(o Options) (*Handler, error) {
 	if o.Flows == nil || o.Errors == nil || o.Identities == nil || o.Sessions == nil || o.CSRF == nil || o.Passwords == nil {
 		return nil, errors.New("selfservice: flows, errors, identities, sessions, csrf and passwords are required")
 	}
+	if err := CheckConfig(o.Config); err != nil {
+		return nil, err
+	}
 	pub, err := url.Parse(o.PublicURL)
 	if err != nil || !pub.IsAbs() {
 		return nil, fmt.Errorf("selfservice: public base URL %q is not absolute", o.PublicURL)

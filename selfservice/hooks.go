@@ -94,6 +94,9 @@ func (h *Handler) runPostHooks(r *http.Request, f *flow.Flow, hooks []config.Hoo
 	for _, hk := range hooks {
 		switch hk.Hook {
 		case hookRevokeActiveSessions:
+			if i == nil {
+				continue
+			}
 			var keep [16]byte
 			if s != nil {
 				keep = s.ID

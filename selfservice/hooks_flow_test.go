@@ -178,3 +178,52 @@ func TestWebHookAndSessionHooks(t *testing.T) {
 	}
 	var _ = session.ErrNoSession
 }
+
+// A before hook sees every new flow; a parsing one can refuse it.
+func TestBeforeHooks(t *testing.T) {
+	calls := make(chan map[string]any, 8)
+	hookSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		calls <- body
+		if body["ua"] == "blocked-agent" {
+			w.WriteHeader(403)
+			w.Write([]byte(`{"messages":[{"instance_ptr":"#/","messages":[{"id":4000001,"text":"Sign-ups are closed for this client.","type":"error"}]}]}`))
+			return
+		}
+		w.WriteHeader(204)
+	}))
+	defer hookSrv.Close()
+	e := newEnv(t, `  flows:
+    registration:
+      before:
+        hooks:
+          - hook: web_hook
+            config:
+              url: `+hookSrv.URL+`
+              body: base64://`+b64(`function(ctx) { ua: ctx.request_headers['User-Agent'][0], kind: ctx.flow.kind }`)+`
+              response: {parse: true}`)
+	app := e.api()
+	app.hdr.Set("User-Agent", "friendly-agent")
+	if r := app.getJSON("/self-service/registration/api"); r.status != 200 {
+		t.Fatalf("allowed: %d %s", r.status, r.body)
+	}
+	if c := <-calls; c["kind"] != "registration" {
+		t.Fatalf("hook saw %v", c)
+	}
+	app.hdr.Set("User-Agent", "blocked-agent")
+	r := app.getJSON("/self-service/registration/api")
+	if r.status != 403 || !strings.Contains(string(r.body), "Sign-ups are closed") {
+		t.Fatalf("refused: %d %s", r.status, r.body)
+	}
+	<-calls
+	// Login has no before hooks configured: no call.
+	if r := app.getJSON("/self-service/login/api"); r.status != 200 {
+		t.Fatalf("login: %d", r.status)
+	}
+	select {
+	case c := <-calls:
+		t.Fatalf("unexpected hook call %v", c)
+	default:
+	}
+}

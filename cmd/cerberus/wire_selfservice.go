@@ -114,7 +114,7 @@ func throttleLimit(l config.ThrottleLimit) throttle.Limit {
 }
 
 // validateSelfService checks what the schema cannot: the return URLs are
-// absolute URLs.
+// absolute URLs, and hooks sit where they can run.
 func validateSelfService(c *config.Config) error {
 	def := c.SelfService.DefaultBrowserReturnURL
 	if def == "" {
@@ -123,7 +123,7 @@ func validateSelfService(c *config.Config) error {
 	if _, err := returnto.New(def, append([]string{def}, c.SelfService.AllowedReturnURLs...)...); err != nil {
 		return fmt.Errorf("selfservice: %w", err)
 	}
-	return nil
+	return selfservice.CheckConfig(c.SelfService)
 }
 
 // Interface guards
