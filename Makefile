@@ -14,8 +14,10 @@ all: build
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/cerberus
 
-## run: start Cerberus in dev mode (managed Postgres, demo config) and print its URLs
+## run: start Cerberus in dev mode (managed Postgres, demo config, an echo upstream behind the proxy) and print its URLs
 run: build
+	@$(GO) build -o bin/echo ./deploy/examples/echo
+	@./bin/echo & echo=$$!; trap 'kill $$echo 2>/dev/null' EXIT INT TERM; \
 	./$(BIN) serve --dev --config deploy/examples/dev.yaml
 
 ## deps: install what the tests need when missing (PostgreSQL server, Chromium, nginx, buildah, wrk)

@@ -6,5 +6,6 @@ func scenarios() []Scenario {
 	var s []Scenario
 	s = append(s, baseScenarios()...)
 	s = append(s, whoamiScenarios()...)
+	s = append(s, proxyScenarios()...)
 	return s
 }

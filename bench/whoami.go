@@ -18,13 +18,25 @@ func whoamiScenarios() []Scenario {
 // logs it in through the native (API) login flow, and returns the whoami
 // request carrying the session token.
 func whoamiSetup(ctx context.Context, e *Env) (Request, error) {
-	const email, password = "bench-whoami@example.org", "bench whoami password 1"
+	tok, err := apiLogin(ctx, e, "bench-whoami@example.org", "bench whoami password 1")
+	if err != nil {
+		return Request{}, err
+	}
+	return Request{
+		URL:     e.PublicURL + "/sessions/whoami",
+		Headers: http.Header{"X-Session-Token": {tok}},
+	}, nil
+}
+
+// apiLogin creates an identity with a password and logs it in through the
+// native (API) login flow, returning the session token.
+func apiLogin(ctx context.Context, e *Env, email, password string) (string, error) {
 	err := e.JSON(ctx, "POST", e.AdminURL+"/admin/identities", map[string]any{
 		"traits":      map[string]any{"email": email},
 		"credentials": map[string]any{"password": map[string]any{"config": map[string]any{"password": password}}},
 	}, nil)
 	if err != nil {
-		return Request{}, err
+		return "", err
 	}
 	var flow struct {
 		UI struct {
@@ -32,20 +44,17 @@ func whoamiSetup(ctx context.Context, e *Env) (Request, error) {
 		} `json:"ui"`
 	}
 	if err := e.JSON(ctx, "GET", e.PublicURL+"/self-service/login/api", nil, &flow); err != nil {
-		return Request{}, err
+		return "", err
 	}
 	var login struct {
 		SessionToken string `json:"session_token"`
 	}
 	err = e.JSON(ctx, "POST", flow.UI.Action, map[string]any{"method": "password", "identifier": email, "password": password}, &login)
 	if err != nil {
-		return Request{}, err
+		return "", err
 	}
 	if login.SessionToken == "" {
-		return Request{}, fmt.Errorf("the login answered no session_token")
+		return "", fmt.Errorf("the login answered no session_token")
 	}
-	return Request{
-		URL:     e.PublicURL + "/sessions/whoami",
-		Headers: http.Header{"X-Session-Token": {login.SessionToken}},
-	}, nil
+	return login.SessionToken, nil
 }
