@@ -20,6 +20,8 @@ const (
 	Login        Kind = "login"
 	Registration Kind = "registration"
 	Settings     Kind = "settings"
+	Recovery     Kind = "recovery"
+	Verification Kind = "verification"
 )
 
 // Type is who drives the flow: a browser (cookies, CSRF, redirects) or an
@@ -38,6 +40,8 @@ const (
 	StatePassed       = "passed_challenge"
 	StateShowForm     = "show_form"
 	StateSuccess      = "success"
+	// StateSentEmail: a recovery or verification code or link was sent.
+	StateSentEmail = "sent_email"
 )
 
 // Flow is one login, registration or settings attempt.
