@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -92,6 +93,27 @@ func run(t *testing.T, ctx context.Context, step string, actions ...chromedp.Act
 	}
 }
 
+// apiLogin signs in through the API flow, as a native app would.
+func apiLogin(t *testing.T, pub, id, pw string) string {
+	t.Helper()
+	code, _, body := httpDo(t, "GET", pub+"/self-service/login/api", "", "Accept", "application/json")
+	var f struct {
+		UI struct{ Action string } `json:"ui"`
+	}
+	if code != 200 || json.Unmarshal(body, &f) != nil {
+		t.Fatalf("login/api: %d %s", code, body)
+	}
+	code, _, body = httpDo(t, "POST", f.UI.Action, `{"method":"password","identifier":"`+id+`","password":"`+pw+`"}`,
+		"User-Agent", "curl/8.5.0")
+	var out struct {
+		SessionToken string `json:"session_token"`
+	}
+	if code != 200 || json.Unmarshal(body, &out) != nil || out.SessionToken == "" {
+		t.Fatalf("api login: %d %s", code, body)
+	}
+	return out.SessionToken
+}
+
 // A person registers with the seed 000 schema, signs out, signs in,
 // changes the password (seeing a field error first), and gets throttled,
 // all in headless Chromium against the real binary, without JavaScript.
@@ -152,6 +174,20 @@ ui:
 		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), "cobol-compiler-1959"),
 		submit(`button[value="password"]`),
 		chromedp.WaitVisible(chromedp.Search(`//h1[contains(., "Welcome back")]`)))
+
+	// A second session (a native app) shows on the welcome page and can be
+	// revoked there with a plain form post.
+	apiLogin(t, pub, "grace@example.org", "cobol-compiler-1959")
+	run(t, ctx, "sessions list",
+		chromedp.Navigate(pub+"/welcome"),
+		chromedp.WaitVisible(chromedp.CSS(`.session`)),
+		shot(t, ctx, "02b-welcome-sessions"),
+		submit(`//button[contains(., "Revoke")]`),
+		chromedp.WaitVisible(chromedp.Search(`//p[contains(., "The session was revoked.")]`)),
+		into(chromedp.Text(chromedp.CSS(`.card`)), &text))
+	if !strings.Contains(text, "You are not signed in anywhere else.") {
+		t.Fatalf("after revoking: %s", text)
+	}
 
 	// Settings: a too-short password shows an error next to the field.
 	run(t, ctx, "settings",

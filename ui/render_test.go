@@ -1,0 +1,81 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cerberus-iam/cerberus/selfservice/flow"
+	"github.com/cerberus-iam/cerberus/selfservice/node"
+	"github.com/cerberus-iam/cerberus/selfservice/text"
+)
+
+func loginFlow() *flow.Flow {
+	f := &flow.Flow{ID: uuid.New(), Kind: flow.Login, Type: flow.Browser, ExpiresAt: time.Now().Add(time.Hour)}
+	f.UI = node.NewContainer("https://auth.example.com/self-service/login?flow=" + f.ID.String())
+	f.UI.Upsert(node.NewCSRF("tok<en>"))
+	f.UI.Upsert(node.NewInput(node.GroupDefault, "identifier", node.InputText, text.NewInfoNodeLabelGenerated("E-Mail"),
+		node.Required, node.WithValue(`"><script>alert(1)</script>`)))
+	f.UI.Upsert(node.NewInput(node.GroupPassword, "password", node.InputPassword, text.NewInfoNodeLabelPassword(), node.Required,
+		node.WithValue("never-shown")))
+	f.UI.Upsert(node.NewSubmit(node.GroupPassword, "password", text.NewInfoLoginPassword()))
+	f.UI.AddFieldMessage("password", text.NewValidationPasswordMinLength(8, 3))
+	f.UI.AddMessage(text.NewValidationInvalidCredentials())
+	return f
+}
+
+// Every visible input has a label, field errors are tied to their field
+// with aria-describedby and aria-invalid, form errors are announced, and
+// values are escaped; password values are never rendered back.
+func TestFormAccessibilityAndEscaping(t *testing.T) {
+	var buf bytes.Buffer
+	if err := LoginPage(Brand{ProductName: "Acme"}, loginFlow(), "/reg").Render(context.Background(), &buf); err != nil {
+		t.Fatal(err)
+	}
+	html := buf.String()
+	inputs := regexp.MustCompile(`<input[^>]*>`).FindAllString(html, -1)
+	for _, in := range inputs {
+		if strings.Contains(in, `type="hidden"`) {
+			continue
+		}
+		id := regexp.MustCompile(`id="([^"]+)"`).FindStringSubmatch(in)
+		if id == nil || !strings.Contains(html, `<label for="`+id[1]+`"`) {
+			t.Errorf("input without a label: %s", in)
+		}
+	}
+	for _, want := range []string{
+		`aria-describedby="f-password-password-msg"`, `aria-invalid="true"`, `id="f-password-password-msg"`,
+		`role="alert"`, `value="tok&lt;en&gt;"`,
+		`&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;`,
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("page lacks %s:\n%s", want, html)
+		}
+	}
+	for _, bad := range []string{"<script", "never-shown", "style=", "onclick"} {
+		if strings.Contains(html, bad) {
+			t.Errorf("page contains %q", bad)
+		}
+	}
+}
+
+func TestContentSecurityPolicy(t *testing.T) {
+	csp := contentSecurityPolicy(Brand{LogoURL: "https://cdn.example.com/logo.svg"})
+	for _, want := range []string{"default-src 'none'", "script-src 'none'", "style-src 'self'", "img-src 'self' data: https://cdn.example.com",
+		"frame-ancestors 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %q", csp, want)
+		}
+	}
+	if strings.Contains(csp, "unsafe-inline") {
+		t.Error("no inline styles or scripts")
+	}
+	if got := string(themeCSS(Brand{PrimaryColor: "red;} body{display:none"})); !strings.Contains(got, "#4f46e5") {
+		t.Errorf("an invalid colour must fall back, got %q", got)
+	}
+}
