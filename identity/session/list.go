@@ -10,21 +10,28 @@ import (
 	"github.com/cerberus-iam/cerberus/internal/storage"
 )
 
-const selectSession = `SELECT s.id, s.identity_id, s.active, s.aal, s.authentication_methods, s.devices,
+const (
+	sessionColumns = `s.id, s.identity_id, s.active, s.aal, s.authentication_methods, s.devices,
 	s.issued_at, s.authenticated_at, s.expires_at, s.created_at, s.updated_at,
-	i.state = 'active', i.schema_id, i.available_aal, i.document
-FROM sessions s JOIN identities i ON i.id = s.identity_id`
+	i.state = 'active', i.schema_id, i.available_aal, i.document`
+	sessionFrom   = ` FROM sessions s JOIN identities i ON i.id = s.identity_id`
+	selectSession = `SELECT ` + sessionColumns + sessionFrom
+)
 
 // scanRaw reads a selectSession row, leaving the methods and devices as
 // the JSON they are stored as (whoami copies them out unparsed).
-func scanRaw(row pgx.Row) (*Session, []byte, []byte, error) {
+func scanRaw(row pgx.Row) (*Session, []byte, []byte, error) { return scanRawWith(row) }
+
+// scanRawWith scans extra leading columns into lead, then the session.
+func scanRawWith(row pgx.Row, lead ...any) (*Session, []byte, []byte, error) {
 	var (
 		s                Session
 		methods, devices []byte
 	)
-	if err := row.Scan(&s.ID, &s.IdentityID, &s.Active, &s.AAL, &methods, &devices,
+	dst := append(lead, &s.ID, &s.IdentityID, &s.Active, &s.AAL, &methods, &devices,
 		&s.IssuedAt, &s.AuthenticatedAt, &s.ExpiresAt, &s.CreatedAt, &s.UpdatedAt,
-		&s.IdentityActive, &s.schemaID, &s.availableAAL, &s.identityDoc); err != nil {
+		&s.IdentityActive, &s.schemaID, &s.availableAAL, &s.identityDoc)
+	if err := row.Scan(dst...); err != nil {
 		return nil, nil, nil, err
 	}
 	utcTimes(&s)

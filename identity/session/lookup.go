@@ -2,10 +2,8 @@ package session
 
 import (
 	"context"
-	"errors"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/cerberus-iam/cerberus/identity"
 	"github.com/cerberus-iam/cerberus/internal/storage"
@@ -18,6 +16,9 @@ import (
 // identity write. Nothing is cached, so a revoked or expired session, or a
 // deactivated identity, is refused on the very next request.
 const byToken = selectSession + ` WHERE s.token_hash = $1`
+
+// byTokens is byToken for a batch of lookups (see coalescer).
+const byTokens = `SELECT s.token_hash, ` + sessionColumns + sessionFrom + ` WHERE s.token_hash = ANY($1)`
 
 // Resolved is a session found by its token, ready to render.
 type Resolved struct {
@@ -70,17 +71,17 @@ func (m *Manager) lookup(ctx context.Context, token string) (*Session, []byte, [
 	if !wellFormed(token, TokenPrefix) {
 		return nil, nil, nil, ErrNoSession
 	}
-	s, methods, devices, err := scanRaw(m.pool.QueryRow(ctx, byToken, hashToken(token)))
-	if err != nil {
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil, nil, nil, ErrNoSession
-		}
-		return nil, nil, nil, storage.Translate(err)
-	}
-	if !s.IsActive(m.now()) {
+	row, err := m.lookups.lookup(ctx, hashToken(token))
+	if err == nil && row == nil {
 		return nil, nil, nil, ErrNoSession
 	}
-	return s, methods, devices, nil
+	if err != nil {
+		return nil, nil, nil, storage.Translate(err)
+	}
+	if !row.s.IsActive(m.now()) {
+		return nil, nil, nil, ErrNoSession
+	}
+	return row.s, row.methods, row.devices, nil
 }
 
 // checkAAL applies session.whoami.required_aal.

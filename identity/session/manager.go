@@ -55,6 +55,7 @@ type Config struct {
 // Manager issues, resolves, lists, extends and revokes sessions.
 type Manager struct {
 	pool        *pgxpool.Pool
+	lookups     *coalescer
 	lifespan    time.Duration
 	extendAfter time.Duration
 	requireAAL  string
@@ -66,7 +67,7 @@ type Manager struct {
 
 // New returns a Manager.
 func New(c Config) *Manager {
-	m := &Manager{pool: c.Pool, lifespan: c.Lifespan, extendAfter: c.EarliestPossibleExtend, requireAAL: c.RequiredAAL,
+	m := &Manager{pool: c.Pool, lookups: newCoalescer(c.Pool), lifespan: c.Lifespan, extendAfter: c.EarliestPossibleExtend, requireAAL: c.RequiredAAL,
 		cookie: c.Cookie, baseURL: trimSlash(c.PublicBaseURL), now: c.Now, rand: c.Rand}
 	if m.lifespan <= 0 {
 		m.lifespan = 24 * time.Hour

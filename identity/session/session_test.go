@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -338,5 +339,54 @@ func TestLogoutToken(t *testing.T) {
 	}
 	if _, err := f.m.Whoami(ctx, tok); !errors.Is(err, session.ErrNoSession) {
 		t.Fatalf("after logout: %v", err)
+	}
+}
+
+// Under load lookups are merged into one query; each request must still
+// get exactly its own answer, and a revocation must apply to every lookup
+// that starts after it.
+func TestConcurrentLookupsGetTheirOwnAnswers(t *testing.T) {
+	ctx := context.Background()
+	f := setup(t, nil)
+	const n = 12
+	var tokens, revoked []string
+	for k := range n {
+		s, tok := f.issue(t)
+		if k%3 == 0 {
+			if err := f.m.Revoke(ctx, s.ID); err != nil {
+				t.Fatal(err)
+			}
+			revoked = append(revoked, tok)
+			continue
+		}
+		tokens = append(tokens, tok)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 64*n)
+	for round := range 8 {
+		for _, tok := range append(append([]string{}, tokens...), revoked...) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s, err := f.m.ByToken(ctx, tok)
+				isRevoked := false
+				for _, r := range revoked {
+					isRevoked = isRevoked || r == tok
+				}
+				switch {
+				case isRevoked && !errors.Is(err, session.ErrNoSession):
+					errs <- fmt.Errorf("round %d: revoked token answered %v", round, err)
+				case !isRevoked && err != nil:
+					errs <- fmt.Errorf("round %d: valid token: %v", round, err)
+				case !isRevoked && len(s.Methods) != 1:
+					errs <- fmt.Errorf("round %d: methods %v", round, s.Methods)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
