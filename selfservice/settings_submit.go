@@ -29,14 +29,20 @@ func (h *Handler) privileged(r *http.Request, f *flow.Flow) (*session.Session, e
 	return nil, errRefreshRequired(login)
 }
 
+// privilegedIdentity is the privileged session and its identity.
+func (h *Handler) privilegedIdentity(r *http.Request, f *flow.Flow) (*session.Session, *identity.Identity, error) {
+	s, err := h.privileged(r, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	i, err := h.o.Identities.Get(r.Context(), s.IdentityID)
+	return s, i, err
+}
+
 // settingsPassword sets a new password.
 func (h *Handler) settingsPassword(w http.ResponseWriter, r *http.Request, f *flow.Flow, b *submission) error {
 	ctx := r.Context()
-	s, err := h.privileged(r, f)
-	if err != nil {
-		return err
-	}
-	i, err := h.o.Identities.Get(ctx, s.IdentityID)
+	s, i, err := h.privilegedIdentity(r, f)
 	if err != nil {
 		return err
 	}
@@ -77,11 +83,7 @@ func (h *Handler) settingsPassword(w http.ResponseWriter, r *http.Request, f *fl
 // settingsProfile updates traits.
 func (h *Handler) settingsProfile(w http.ResponseWriter, r *http.Request, f *flow.Flow, b *submission) error {
 	ctx := r.Context()
-	s, err := h.privileged(r, f)
-	if err != nil {
-		return err
-	}
-	i, err := h.o.Identities.Get(ctx, s.IdentityID)
+	s, i, err := h.privilegedIdentity(r, f)
 	if err != nil {
 		return err
 	}
