@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/cerberus-iam/cerberus/internal/httpx"
@@ -34,9 +33,7 @@ func (h *Head) decide(r *http.Request, target string, listener int) decision {
 	}
 	d.rule, d.rm = rl, st.rules[rl]
 	s := &pipeline.Session{MatchContext: pipeline.MatchContext{URL: r.URL, Method: r.Method, Header: r.Header}}
-	if rl.Spec.Match.URL != "" && strings.Contains(rl.Spec.Match.URL, "<") {
-		s.MatchContext.RegexpCaptureGroups = rl.Captures(target)
-	}
+	s.MatchContext.RegexpCaptureGroups = rl.Captures(target)
 	d.session = s
 	d.err = run(r, rl, s)
 	return d

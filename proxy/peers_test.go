@@ -67,7 +67,7 @@ type issuer struct {
 	jwks *httptest.Server
 }
 
-func newIssuer(t *testing.T) *issuer {
+func newIssuer(t testing.TB) *issuer {
 	t.Helper()
 	k, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -84,12 +84,12 @@ func newIssuer(t *testing.T) *issuer {
 }
 
 // sign signs claims as a JWT with alg and kid of the issuer's key.
-func (is *issuer) sign(t *testing.T, claims map[string]any) string {
+func (is *issuer) sign(t testing.TB, claims map[string]any) string {
 	t.Helper()
 	return signWith(t, jose.RS256, is.key, is.kid, claims)
 }
 
-func signWith(t *testing.T, alg jose.SignatureAlgorithm, key any, kid string, claims map[string]any) string {
+func signWith(t testing.TB, alg jose.SignatureAlgorithm, key any, kid string, claims map[string]any) string {
 	t.Helper()
 	opts := (&jose.SignerOptions{}).WithType("JWT")
 	if kid != "" {

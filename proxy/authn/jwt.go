@@ -1,6 +1,7 @@
 package authn
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -38,6 +39,19 @@ type JWT struct {
 	maxWait  time.Duration
 	ttl      time.Duration
 	d        *Deps
+	// verified remembers tokens whose signature checked out, with the key
+	// that verified them: a repeat costs a hash and a key lookup instead of
+	// an RSA or ECDSA verification. A hit counts only while the same key is
+	// still published, so a key removed from its set stops verifying on the
+	// next request exactly as without the cache; lifetimes, issuer, audience
+	// and scope are checked on every request.
+	verified *pipeline.Cache[verifiedToken]
+}
+
+type verifiedToken struct {
+	claims map[string]any // normalised (scp), never written after caching
+	key    *jose.JSONWebKey
+	kid    string
 }
 
 // asymmetric are the algorithms tokens may be signed with. HMAC is never
@@ -50,7 +64,8 @@ var asymmetric = []jose.SignatureAlgorithm{
 
 // NewJWT builds the authenticator.
 func NewJWT(c JWTConfig, d *Deps) (*JWT, error) {
-	a := &JWT{c: c, d: d, maxWait: c.JWKSMaxWait.Or(time.Second), ttl: c.JWKSTTL.Or(30 * time.Second)}
+	a := &JWT{c: c, d: d, maxWait: c.JWKSMaxWait.Or(time.Second), ttl: c.JWKSTTL.Or(30 * time.Second),
+		verified: pipeline.NewCache[verifiedToken](10000, d.Now)}
 	if len(c.JWKSURLs) == 0 && d.Local == nil {
 		return nil, errors.New("config.jwks_urls: required: this Cerberus has no in-process signing keys, so list the JSON Web Key Set URLs to verify tokens with")
 	}
@@ -85,7 +100,7 @@ func (a *JWT) Authenticate(r *http.Request, s *pipeline.Session) error {
 	if token == "" || strings.Count(token, ".") != 2 {
 		return pipeline.ErrNotResponsible
 	}
-	claims, err := a.verify(r, token)
+	claims, err := a.claims(r, token)
 	if err != nil {
 		return pipeline.ErrUnauthorized.WithReason("%s", err.Error()).WithCause(err)
 	}
@@ -94,55 +109,85 @@ func (a *JWT) Authenticate(r *http.Request, s *pipeline.Session) error {
 	}
 	sub, _ := claims["sub"].(string)
 	s.Subject = sub
+	// Shared with the cache: handlers read Extra, never write it.
 	s.Extra = claims
 	return nil
 }
 
-func (a *JWT) verify(r *http.Request, token string) (map[string]any, error) {
+// claims returns the token's normalised claims, from the cache when the
+// key that verified it is still the one published under its kid.
+func (a *JWT) claims(r *http.Request, token string) (map[string]any, error) {
+	ck := pipeline.CacheKey(token)
+	if v, ok := a.verified.Get(ck); ok {
+		if k, err := a.key(r, v.kid); err == nil && k == v.key {
+			return v.claims, nil
+		}
+	}
+	claims, key, kid, err := a.verify(r, token)
+	if err != nil {
+		return nil, err
+	}
+	tokenScope(claims)
+	ttl := 10 * time.Minute
+	if exp, ok, _ := numericDate(claims, "exp"); ok {
+		ttl = min(ttl, exp.Sub(a.d.Now()))
+	}
+	if ttl > 0 {
+		a.verified.Put(ck, verifiedToken{claims: claims, key: key, kid: kid}, ttl)
+	}
+	return claims, nil
+}
+
+// key finds the verification key for kid in the configured sets.
+func (a *JWT) key(r *http.Request, kid string) (*jose.JSONWebKey, error) {
+	if len(a.c.JWKSURLs) > 0 {
+		return a.d.JWKS.Key(r.Context(), a.c.JWKSURLs, kid, a.ttl, a.maxWait)
+	}
+	set, err := a.d.Local.Set(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	k := findKey(set.Keys, kid)
+	if k == nil {
+		return nil, fmt.Errorf("no signing key with id %q", kid)
+	}
+	return k, nil
+}
+
+func (a *JWT) verify(r *http.Request, token string) (map[string]any, *jose.JSONWebKey, string, error) {
 	jws, err := jose.ParseSigned(token, a.algs)
 	if err != nil {
-		return nil, fmt.Errorf("the token is not a valid JSON Web Token: %v", err)
+		return nil, nil, "", fmt.Errorf("the token is not a valid JSON Web Token: %v", err)
 	}
 	if len(jws.Signatures) != 1 {
-		return nil, errors.New("the token must carry exactly one signature")
+		return nil, nil, "", errors.New("the token must carry exactly one signature")
 	}
 	h := jws.Signatures[0].Header
 	if h.KeyID == "" {
-		return nil, errors.New("the token's header has no kid")
+		return nil, nil, "", errors.New("the token's header has no kid")
 	}
-	var key *jose.JSONWebKey
-	if len(a.c.JWKSURLs) > 0 {
-		key, err = a.d.JWKS.Key(r.Context(), a.c.JWKSURLs, h.KeyID, a.ttl, a.maxWait)
-		if err != nil {
-			return nil, err
-		}
-	} else {
-		set, err := a.d.Local.Set(r.Context())
-		if err != nil {
-			return nil, err
-		}
-		if key = findKey(set.Keys, h.KeyID); key == nil {
-			return nil, fmt.Errorf("no signing key with id %q", h.KeyID)
-		}
+	key, err := a.key(r, h.KeyID)
+	if err != nil {
+		return nil, nil, "", err
 	}
 	// A key bound to an algorithm verifies only that algorithm.
 	if key.Algorithm != "" && key.Algorithm != h.Algorithm {
-		return nil, fmt.Errorf("the token is signed with %s but key %q is for %s", h.Algorithm, h.KeyID, key.Algorithm)
+		return nil, nil, "", fmt.Errorf("the token is signed with %s but key %q is for %s", h.Algorithm, h.KeyID, key.Algorithm)
 	}
 	if !key.Valid() || isSymmetric(key) {
-		return nil, fmt.Errorf("key %q cannot verify signatures", h.KeyID)
+		return nil, nil, "", fmt.Errorf("key %q cannot verify signatures", h.KeyID)
 	}
 	payload, err := jws.Verify(key.Public().Key)
 	if err != nil {
-		return nil, errors.New("the token's signature is invalid")
+		return nil, nil, "", errors.New("the token's signature is invalid")
 	}
-	d := json.NewDecoder(strings.NewReader(string(payload)))
+	d := json.NewDecoder(bytes.NewReader(payload))
 	d.UseNumber()
 	var claims map[string]any
 	if err := d.Decode(&claims); err != nil || claims == nil {
-		return nil, errors.New("the token's claims are not a JSON object")
+		return nil, nil, "", errors.New("the token's claims are not a JSON object")
 	}
-	return claims, nil
+	return claims, key, h.KeyID, nil
 }
 
 func findKey(keys []jose.JSONWebKey, kid string) *jose.JSONWebKey {
@@ -156,8 +201,8 @@ func findKey(keys []jose.JSONWebKey, kid string) *jose.JSONWebKey {
 
 func isSymmetric(k *jose.JSONWebKey) bool { _, ok := k.Key.([]byte); return ok }
 
-// check validates lifetimes, issuer, audience and scope, and normalises the
-// scope claim into "scp" as Oathkeeper does.
+// check validates lifetimes, issuer, audience and scope; it only reads
+// claims (they may be shared through the cache).
 func (a *JWT) check(claims map[string]any) error {
 	now := a.d.Now()
 	// RFC 7519 §4.1.4: the token must not be accepted on or after exp.
@@ -189,7 +234,7 @@ func (a *JWT) check(claims map[string]any) error {
 			return fmt.Errorf("the token is not intended for audience %q", want)
 		}
 	}
-	scope := tokenScope(claims)
+	scope, _ := claims["scp"].([]string)
 	for _, want := range a.c.RequiredScope {
 		if !a.strategy(scope, want) {
 			return fmt.Errorf("the token is missing the required scope %q", want)
@@ -216,7 +261,8 @@ func numericDate(claims map[string]any, name string) (time.Time, bool, error) {
 }
 
 // tokenScope reads scp, scope or scopes (a list or a space-separated
-// string), stores the list as "scp" and removes the other spelling.
+// string), stores the list as "scp" and removes the other spelling, as
+// Oathkeeper does.
 func tokenScope(claims map[string]any) []string {
 	for _, k := range []string{"scp", "scope", "scopes"} {
 		v, ok := claims[k]
@@ -241,6 +287,8 @@ func stringList(v any) []string {
 	switch x := v.(type) {
 	case string:
 		return []string{x}
+	case []string:
+		return x
 	case []any:
 		out := make([]string, 0, len(x))
 		for _, e := range x {

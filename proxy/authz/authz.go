@@ -103,6 +103,19 @@ func NewRemote(c RemoteConfig, jsonMode bool, d Deps) (*Remote, error) {
 	return a, nil
 }
 
+// UsesMatchContext implements pipeline.MatchContextUser.
+func (a *Remote) UsesMatchContext() bool {
+	if a.payload != nil && a.payload.UsesMatchContext() {
+		return true
+	}
+	for _, h := range a.headers {
+		if h.tmpl.UsesMatchContext() {
+			return true
+		}
+	}
+	return false
+}
+
 // Authorize implements pipeline.Authorizer.
 func (a *Remote) Authorize(r *http.Request, s *pipeline.Session) error {
 	var body io.Reader

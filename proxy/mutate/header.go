@@ -21,8 +21,9 @@ type HeaderConfig struct {
 }
 
 type named struct {
-	name string
-	tmpl *pipeline.Template
+	name      string
+	canonical string
+	tmpl      *pipeline.Template
 }
 
 // Header sets request headers from templates. The upstream request carries
@@ -54,9 +55,24 @@ func (m *Header) Mutate(_ *http.Request, s *pipeline.Session) error {
 		if err != nil {
 			return pipeline.Internal(fmt.Sprintf("The header template for %s failed.", h.name), err)
 		}
-		s.SetHeader(h.name, v)
+		s.SetCanonicalHeader(h.canonical, v)
 	}
 	return nil
+}
+
+// UsesMatchContext implements pipeline.MatchContextUser.
+func (m *Header) UsesMatchContext() bool { return anyUses(m.headers) }
+
+// UsesMatchContext implements pipeline.MatchContextUser.
+func (m *Cookie) UsesMatchContext() bool { return anyUses(m.cookies) }
+
+func anyUses(ts []named) bool {
+	for _, t := range ts {
+		if t.tmpl.UsesMatchContext() {
+			return true
+		}
+	}
+	return false
 }
 
 // compile parses a name → template map in name order.
@@ -75,7 +91,7 @@ func compile(field string, m map[string]string, headerNames bool) ([]named, erro
 		if err != nil {
 			return nil, fmt.Errorf("config.%s.%s: %v", field, k, err)
 		}
-		out = append(out, named{name: k, tmpl: t})
+		out = append(out, named{name: k, canonical: http.CanonicalHeaderKey(k), tmpl: t})
 	}
 	return out, nil
 }

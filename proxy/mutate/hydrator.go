@@ -55,6 +55,10 @@ func NewHydrator(c HydratorConfig, client *http.Client, now func() time.Time) (*
 	return m, nil
 }
 
+// UsesMatchContext implements pipeline.MatchContextUser: the API receives
+// the whole session.
+func (m *Hydrator) UsesMatchContext() bool { return true }
+
 // Mutate implements pipeline.Mutator.
 func (m *Hydrator) Mutate(r *http.Request, s *pipeline.Session) error {
 	body, err := json.Marshal(s)

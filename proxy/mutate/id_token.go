@@ -80,6 +80,9 @@ func NewIDToken(c IDTokenConfig, d IDTokenDeps) (*IDToken, error) {
 	return m, nil
 }
 
+// UsesMatchContext implements pipeline.MatchContextUser.
+func (m *IDToken) UsesMatchContext() bool { return m.claims != nil && m.claims.UsesMatchContext() }
+
 // JWKSURL is the private key set the mutator signs with ("" in process).
 func (m *IDToken) JWKSURL() string { return m.c.JWKSURL }
 

@@ -30,8 +30,14 @@ type MatchContext struct {
 
 // SetHeader sets a header the mutated request will carry.
 func (s *Session) SetHeader(name, value string) {
+	s.SetCanonicalHeader(http.CanonicalHeaderKey(name), value)
+}
+
+// SetCanonicalHeader is SetHeader for a name already in canonical form
+// (mutators canonicalise their names once, when the rule is compiled).
+func (s *Session) SetCanonicalHeader(name, value string) {
 	if s.Header == nil {
-		s.Header = make(http.Header, 2)
+		s.Header = make(http.Header, 4)
 	}
-	s.Header.Set(name, value)
+	s.Header[name] = []string{value}
 }

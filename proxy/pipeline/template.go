@@ -61,6 +61,14 @@ func ParseTemplate(name, text string) (*Template, error) {
 // Text is the template's source.
 func (t *Template) Text() string { return t.text }
 
+// UsesMatchContext reports whether the template reads .MatchContext, so the
+// rule computes its capture groups only when something needs them.
+func (t *Template) UsesMatchContext() bool { return strings.Contains(t.text, "MatchContext") }
+
+// MatchContextUser is implemented by handlers that read the session's
+// MatchContext (through templates or by sending the session elsewhere).
+type MatchContextUser interface{ UsesMatchContext() bool }
+
 // Render executes the template for s.
 func (t *Template) Render(s *Session) (string, error) {
 	if t.fast != nil {
@@ -162,8 +170,13 @@ func fastField(ident []string) bool {
 // at the end of a chain. Anything else (numbers, lists, a missing key in
 // the middle of a chain) reports ok=false and text/template decides.
 func renderFast(parts []fastPart, s *Session) (string, bool) {
-	if len(parts) == 1 && parts[0].field == nil {
-		return parts[0].literal, true
+	if len(parts) == 1 {
+		switch p := parts[0]; {
+		case p.field == nil:
+			return p.literal, true
+		case len(p.field) == 1: // .Subject: no copy at all
+			return s.Subject, true
+		}
 	}
 	var b strings.Builder
 	for _, p := range parts {

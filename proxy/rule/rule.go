@@ -22,6 +22,9 @@ type Rule struct {
 	Authorizer     pipeline.Authorizer
 	Mutators       []pipeline.Mutator
 	Errors         []pipeline.ErrorHandler
+	// needsCaptures: a handler reads .MatchContext, so the match.url
+	// groups are worth computing.
+	needsCaptures bool
 }
 
 // Upstream is where allowed requests go.
@@ -36,8 +39,14 @@ type Upstream struct {
 // ID is the rule's id.
 func (r *Rule) ID() string { return r.Spec.ID }
 
-// Captures returns the match.url groups for a matched URL.
-func (r *Rule) Captures(u string) []string { return r.matcher.Captures(u) }
+// Captures returns the match.url groups for a matched URL, or nil when no
+// handler of the rule reads them.
+func (r *Rule) Captures(u string) []string {
+	if !r.needsCaptures {
+		return nil
+	}
+	return r.matcher.Captures(u)
+}
 
 func (r *Rule) matchesMethod(m string) bool {
 	for _, x := range r.methods {
@@ -130,5 +139,23 @@ func Compile(source string, index int, s *Spec, strategy string, reg pipeline.Re
 	if len(errs) > 0 {
 		return nil, errs
 	}
+	r.needsCaptures = usesMatchContext(r)
 	return r, nil
+}
+
+func usesMatchContext(r *Rule) bool {
+	var hs []any
+	for _, a := range r.Authenticators {
+		hs = append(hs, a)
+	}
+	hs = append(hs, r.Authorizer)
+	for _, m := range r.Mutators {
+		hs = append(hs, m)
+	}
+	for _, h := range hs {
+		if u, ok := h.(pipeline.MatchContextUser); ok && u.UsesMatchContext() {
+			return true
+		}
+	}
+	return false
 }
