@@ -65,7 +65,7 @@ func newEnv(t testing.TB, selfserviceYAML string) *env {
 }
 
 // newEnvWith is newEnv with a given password hasher.
-func newEnvWith(t testing.TB, selfserviceYAML string, hasher *hash.Hasher) *env {
+func newEnvWith(t testing.TB, selfserviceYAML string, hasher *hash.Hasher, mods ...func(*Options)) *env {
 	t.Helper()
 	pool := pgtest.New(t)
 	clk := &clock{t: time.Now().UTC().Truncate(time.Second)}
@@ -98,7 +98,7 @@ func newEnvWith(t testing.TB, selfserviceYAML string, hasher *hash.Hasher) *env 
 	}
 	st := store.New(pool)
 	th := cfg.SelfService.Flows.Login.Throttle
-	h, err := New(Options{
+	opts := Options{
 		PublicURL: pub, Config: cfg.SelfService, BuiltinUI: true,
 		Flows: st, Errors: st, Identities: ids, Sessions: sm, CSRF: prot,
 		Passwords: password.New(password.Options{MinLength: cfg.SelfService.Methods.Password.Config.MinPasswordLength, CheckSimilarity: true}),
@@ -106,7 +106,11 @@ func newEnvWith(t testing.TB, selfserviceYAML string, hasher *hash.Hasher) *env 
 			throttle.Limit{MaxFailures: th.ClientIP.MaxFailures, Window: th.ClientIP.Window.D(), Lockout: th.ClientIP.Lockout.D()}, clk.Now),
 		WebHooks: hook.NewRunner(&http.Client{Timeout: 5 * time.Second}),
 		Now:      clk.Now,
-	})
+	}
+	for _, m := range mods {
+		m(&opts)
+	}
+	h, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

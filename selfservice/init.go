@@ -32,6 +32,13 @@ func (h *Handler) startBrowser(w http.ResponseWriter, r *http.Request, k flow.Ki
 			return errRegistrationDisabled
 		}
 		p.challenge = q.Get("login_challenge")
+		if p.challenge != "" {
+			// Signed in already: the login flow accepts the challenge.
+			done, err := h.loginChallengeWithSession(w, r, p.challenge, sess, false)
+			if done || err != nil {
+				return err
+			}
+		}
 		if sess != nil {
 			return h.alreadySignedIn(w, r, returnTo)
 		}

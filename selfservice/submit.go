@@ -1,6 +1,7 @@
 package selfservice
 
 import (
+	"mime"
 	"net/http"
 	"strconv"
 	"time"
@@ -18,7 +19,7 @@ func (h *Handler) submit(k flow.Kind) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		f, err := h.loadFlow(r, k, r.URL.Query().Get("flow"))
 		if err != nil {
-			if !wantsJSON(r) && r.Header.Get("Content-Type") != "" && isFormPost(r) {
+			if !wantsJSON(r) && isFormPost(r) {
 				// A browser posting to a flow that does not exist (or not
 				// any more) starts over rather than seeing a dead end.
 				http.Redirect(w, r, h.browserStartURL(k, nil), http.StatusSeeOther)
@@ -34,8 +35,8 @@ func (h *Handler) submit(k flow.Kind) httpx.HandlerFunc {
 }
 
 func isFormPost(r *http.Request) bool {
-	ct := r.Header.Get("Content-Type")
-	return len(ct) >= 33 && ct[:33] == "application/x-www-form-urlencoded" || len(ct) >= 19 && ct[:19] == "multipart/form-data"
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return mt == "application/x-www-form-urlencoded" || mt == "multipart/form-data"
 }
 
 func (h *Handler) submitBrowser(w http.ResponseWriter, r *http.Request, f *flow.Flow) error {
