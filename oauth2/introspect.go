@@ -1,6 +1,8 @@
 package oauth2
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -45,15 +47,26 @@ func (h *Head) introspect(w http.ResponseWriter, r *http.Request) error {
 	if s := r.PostForm.Get("scope"); s != "" {
 		scopes = strings.Fields(s)
 	}
-	session := NewSession()
-	use, ar, err := h.provider.IntrospectToken(r.Context(), token, fosite.TokenUse(r.PostForm.Get("token_type_hint")), session, scopes...)
-	if err != nil {
+	out, ok := h.introspection(r.Context(), token, r.PostForm.Get("token_type_hint"), scopes)
+	if !ok {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
 		_, _ = w.Write(inactive)
 		return nil
 	}
-	out := introspection{
+	w.Header().Set("Cache-Control", "no-store")
+	httpx.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// introspection introspects token; ok is false for an inactive token.
+func (h *Head) introspection(ctx context.Context, token, hint string, scopes []string) (*introspection, bool) {
+	session := NewSession()
+	use, ar, err := h.provider.IntrospectToken(ctx, token, fosite.TokenUse(hint), session, scopes...)
+	if err != nil {
+		return nil, false
+	}
+	out := &introspection{
 		Active:    true,
 		Scope:     strings.Join(ar.GetGrantedScopes(), " "),
 		ClientID:  ar.GetClient().GetID(),
@@ -65,7 +78,6 @@ func (h *Head) introspect(w http.ResponseWriter, r *http.Request) error {
 		Issuer:    h.s.issuer,
 		Extra:     session.Extra,
 	}
-	out.ObfuscatedSubject = ""
 	switch use {
 	case fosite.AccessToken:
 		out.TokenType, out.TokenUse = "Bearer", "access_token"
@@ -76,10 +88,19 @@ func (h *Head) introspect(w http.ResponseWriter, r *http.Request) error {
 			out.ExpiresAt = exp.Unix()
 		}
 	}
-	if out.Audience == nil {
-		out.Audience = []string{}
+	return out, true
+}
+
+// Introspect answers as POST /admin/oauth2/introspect does, for callers in
+// this process (the proxy's oauth2_introspection authenticator): the JSON
+// body, {"active":false} for a token that is not active.
+func (h *Head) Introspect(ctx context.Context, token, scope string) ([]byte, error) {
+	if token == "" {
+		return inactive, nil
 	}
-	w.Header().Set("Cache-Control", "no-store")
-	httpx.WriteJSON(w, http.StatusOK, &out)
-	return nil
+	out, ok := h.introspection(ctx, token, "", strings.Fields(scope))
+	if !ok {
+		return inactive, nil
+	}
+	return json.Marshal(out)
 }

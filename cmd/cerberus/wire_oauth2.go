@@ -6,6 +6,7 @@ import (
 
 	"github.com/cerberus-iam/cerberus/internal/config"
 	"github.com/cerberus-iam/cerberus/oauth2"
+	"github.com/cerberus-iam/cerberus/proxy/authn"
 )
 
 // mountOAuth2 builds the OAuth2 / OpenID Connect head: public protocol
@@ -32,3 +33,6 @@ func (a *app) mountOAuth2(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Interface guards
+var _ authn.Introspector = (*oauth2.Head)(nil)

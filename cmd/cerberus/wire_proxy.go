@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/cerberus-iam/cerberus/internal/config"
+	"github.com/cerberus-iam/cerberus/oauth2"
 	"github.com/cerberus-iam/cerberus/proxy"
 )
 
@@ -34,10 +35,9 @@ func (a *app) mountProxy(ctx context.Context) error {
 // proxySources are the in-process session source, key source,
 // introspector and signer the proxy's handlers use when no URL is
 // configured: the identity head's sessions (adapt_sessions.go), the OAuth2
-// head's public keys and ID token signing key (adapt_keys.go). In-process
-// token introspection is not wired: the OAuth2 head has no exported
-// introspection method yet, so oauth2_introspection needs
-// introspection_url.
+// head's public keys and ID token signing key (adapt_keys.go) and its
+// token introspection (oauth2.Head.Introspect, the same answer as
+// POST /admin/oauth2/introspect).
 func (a *app) proxySources() proxy.Sources {
 	var src proxy.Sources
 	if a.identity != nil {
@@ -46,15 +46,17 @@ func (a *app) proxySources() proxy.Sources {
 	if a.oauth2 != nil {
 		src.Keys = keySource{m: a.oauth2.Keys()}
 		src.Signer = idTokenSigner{m: a.oauth2.Keys()}
+		src.Introspector = a.oauth2
 	}
 	return src
 }
 
 // validationSources are the in-process sources as `config validate` and
-// `rules validate` see them: the same set serve wires (sessions, keys, signer), so a rule
-// that needs a missing one is reported before serve would refuse it.
+// `rules validate` see them: the same set serve wires (sessions, keys,
+// signer, introspector), so a rule that needs a missing one is reported
+// before serve would refuse it. Validation never calls them.
 func validationSources() proxy.Sources {
-	return proxy.Sources{Sessions: sessionSource{}, Keys: keySource{}, Signer: idTokenSigner{}}
+	return proxy.Sources{Sessions: sessionSource{}, Keys: keySource{}, Signer: idTokenSigner{}, Introspector: (*oauth2.Head)(nil)}
 }
 
 // validateProxy checks the access rules as serve would load them, for
