@@ -75,23 +75,23 @@ func (h *Head) startLogin(w http.ResponseWriter, r *http.Request, ar fosite.Auth
 	}
 	// A remembered login may be skipped unless the client insists on a
 	// fresh one (prompt=login, an exceeded max_age) or names someone else.
-	if ls := h.loginSession(r); ls != nil && ls.Remember {
-		fresh := !slices.Contains(prompt, "login")
+	fresh := func(authAt time.Time, subject string) bool {
+		if slices.Contains(prompt, "login") {
+			return false
+		}
 		if ma := form.Get("max_age"); ma != "" {
-			if n, err := strconv.Atoi(ma); err == nil && h.o.Now().After(ls.AuthenticatedAt.Add(time.Duration(n)*time.Second)) {
-				fresh = false
+			if n, err := strconv.Atoi(ma); err == nil && h.o.Now().After(authAt.Add(time.Duration(n)*time.Second)) {
+				return false
 			}
 		}
-		if sub, ok := hint["sub"].(string); ok && sub != ls.Subject {
-			fresh = false
-		}
+		sub, ok := hint["sub"].(string)
+		return !ok || sub == subject
+	}
+	if ls := h.loginSession(r); ls != nil && ls.Remember {
 		f.LoginSessionID = ls.ID
-		if fresh {
+		if fresh(ls.AuthenticatedAt, ls.Subject) {
 			f.LoginSkip, f.Subject = true, ls.Subject
 		}
-	}
-	if slices.Contains(prompt, "none") && !f.LoginSkip {
-		return fosite.ErrLoginRequired.WithHint("prompt=none was given, but the end-user is not signed in.")
 	}
 	csrf, err := h.flows.Random(32)
 	if err != nil {
@@ -101,7 +101,18 @@ func (h *Head) startLogin(w http.ResponseWriter, r *http.Request, ar fosite.Auth
 		return err
 	}
 	h.setCookie(w, csrfCookieName(f.ClientID), csrf, h.s.publicPath("oauth2/auth"), h.o.Config.OAuth2.TTL.LoginConsentRequest.D())
-	http.Redirect(w, r, withQuery(h.loginURL(), "login_challenge", f.ID), http.StatusFound)
+	// Signed in to Cerberus already: accept here, no login page.
+	to, err := h.acceptSignedIn(r, f, fresh)
+	if err != nil {
+		return err
+	}
+	if to == "" {
+		if slices.Contains(prompt, "none") && !f.LoginSkip {
+			return fosite.ErrLoginRequired.WithHint("prompt=none was given, but the end-user is not signed in.")
+		}
+		to = withQuery(h.loginURL(), "login_challenge", f.ID)
+	}
+	http.Redirect(w, r, to, http.StatusFound)
 	return nil
 }
 
@@ -150,7 +161,15 @@ func (h *Head) askConsent(w http.ResponseWriter, r *http.Request, ar fosite.Auth
 	if err := h.flows.StartConsent(ctx, f, skip, authAt); err != nil {
 		return err
 	}
-	http.Redirect(w, r, withQuery(h.consentURL(), "consent_challenge", f.ConsentChallenge), http.StatusFound)
+	to := withQuery(h.consentURL(), "consent_challenge", f.ConsentChallenge)
+	if skip && h.builtinConsent() {
+		// Nothing to ask: the built-in consent accepts at once.
+		var err error
+		if to, err = h.acceptFirstParty(ctx, f); err != nil {
+			return err
+		}
+	}
+	http.Redirect(w, r, to, http.StatusFound)
 	return nil
 }
 
@@ -281,10 +300,10 @@ func (h *Head) loginURL() string {
 	return h.s.endpoint("self-service/login/browser")
 }
 
-// consentURL is urls.consent, or the built-in consent page.
+// consentURL is urls.consent, or the built-in consent page (ui).
 func (h *Head) consentURL() string {
 	if h.s.urls.Consent != "" {
 		return h.s.urls.Consent
 	}
-	return h.s.endpoint("oauth2/consent")
+	return h.s.endpoint("consent")
 }

@@ -32,6 +32,9 @@ type Options struct {
 	// Claims supplies OpenID claims of subjects (identity traits); nil
 	// means only what the consent put in the session.
 	Claims ClaimsProvider
+	// Sessions finds the browser's signed-in end-user in process (the
+	// identity head); nil means every login goes through the login page.
+	Sessions BrowserSessions
 	// HTTPClient sends back-channel logout tokens (default: 5s timeout,
 	// no redirects).
 	HTTPClient *http.Client

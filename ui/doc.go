@@ -9,6 +9,8 @@
 //	GET  /error          a self-service error (?id=ID)
 //	GET  /welcome        the signed-in person: traits, this session, other sessions
 //	POST /welcome/sessions/revoke   end one of the other sessions (CSRF-protected form)
+//	GET  /consent        the OAuth2 consent page (?consent_challenge=): client, scopes with checkboxes
+//	POST /consent        allow (ticked scopes, remember) or deny (CSRF-protected form)
 //	GET  /ui/static/*    embedded CSS and images; /ui/theme.css carries the brand colour
 //
 // A page reads its flow in process through Backend (implemented by the

@@ -47,20 +47,23 @@ type Options struct {
 	Backend Backend
 	CSRF    CSRF
 	Brand   Brand
+	// Consent serves the OAuth2 consent page; nil leaves it out.
+	Consent ConsentBackend
 }
 
 // Handler serves the pages.
 type Handler struct {
-	backend Backend
-	csrf    CSRF
-	brand   Brand
-	theme   []byte
-	csp     string
+	backend        Backend
+	consentBackend ConsentBackend
+	csrf           CSRF
+	brand          Brand
+	theme          []byte
+	csp            string
 }
 
 // New returns a Handler.
 func New(o Options) *Handler {
-	return &Handler{backend: o.Backend, csrf: o.CSRF, brand: o.Brand, theme: themeCSS(o.Brand), csp: contentSecurityPolicy(o.Brand)}
+	return &Handler{backend: o.Backend, consentBackend: o.Consent, csrf: o.CSRF, brand: o.Brand, theme: themeCSS(o.Brand), csp: contentSecurityPolicy(o.Brand)}
 }
 
 // Mount registers the pages on the public mux.
@@ -71,6 +74,10 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.Handle("GET /error", h.page(h.errorPage))
 	mux.Handle("GET /welcome", h.page(h.welcome))
 	mux.Handle("POST /welcome/sessions/revoke", h.page(h.revoke))
+	if h.consentBackend != nil {
+		mux.Handle("GET /consent", h.page(h.consent))
+		mux.Handle("POST /consent", h.page(h.decide))
+	}
 	mux.Handle("GET /ui/theme.css", http.HandlerFunc(h.serveTheme))
 	mux.Handle("GET /ui/static/", staticHandler())
 }

@@ -14,13 +14,19 @@ import (
 // login/consent API on admin. Signing keys are created here, at start,
 // under a database lock.
 func (a *app) mountOAuth2(ctx context.Context) error {
-	h, err := oauth2.New(ctx, oauth2.Options{
-		Config: a.cfg, Pool: a.pool, Now: a.now, Rand: rand.Reader, Log: a.log,
-	})
+	o := oauth2.Options{Config: a.cfg, Pool: a.pool, Now: a.now, Rand: rand.Reader, Log: a.log}
+	if a.identity != nil {
+		// In process: a browser signed in to Cerberus skips the login page
+		// and /userinfo and ID tokens carry the identity's traits.
+		o.Sessions = browserSessions{m: a.identity.sessions}
+		o.Claims = identityClaims{ids: a.identity.identities}
+	}
+	h, err := oauth2.New(ctx, o)
 	if err != nil {
 		return err
 	}
 	a.oauth2 = h
+	a.oauth2Login = oauth2Login{h: h}
 	if l := a.srv.Listener(config.ListenerPublic); l != nil {
 		h.MountPublic(l.Mux)
 	}

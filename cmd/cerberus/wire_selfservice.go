@@ -56,8 +56,12 @@ func (a *app) mountSelfService(ctx context.Context) error {
 	}
 	h.Mount(l.Mux)
 	if c.UI.IsEnabled() {
-		ui.New(ui.Options{Backend: h, CSRF: prot, Brand: ui.Brand{
-			ProductName: c.UI.ProductName, LogoURL: c.UI.LogoURL, PrimaryColor: c.UI.PrimaryColor}}).Mount(l.Mux)
+		uo := ui.Options{Backend: h, CSRF: prot, Brand: ui.Brand{
+			ProductName: c.UI.ProductName, LogoURL: c.UI.LogoURL, PrimaryColor: c.UI.PrimaryColor}}
+		if a.oauth2 != nil {
+			uo.Consent = consentPage{h: a.oauth2}
+		}
+		ui.New(uo).Mount(l.Mux)
 	}
 	a.workers = append(a.workers, func(ctx context.Context) { pruneSelfService(ctx, a, st, th) })
 	return nil
