@@ -44,8 +44,8 @@ identity:
 func createIdentity(t *testing.T, in *testbin.Instance, email, password string) string {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{
-		"schema_id": "default",
-		"traits":    map[string]any{"email": email, "full_name": "Ada Lovelace", "phone_number": "+441234567890"},
+		"schema_id":   "default",
+		"traits":      map[string]any{"email": email, "full_name": "Ada Lovelace", "phone_number": "+441234567890"},
 		"credentials": map[string]any{"password": map[string]any{"config": map[string]any{"password": password}}},
 	})
 	resp, err := http.Post(in.Admin+"/admin/identities", "application/json", bytes.NewReader(body))
