@@ -59,7 +59,9 @@ func parseArgon2(s string) (Digest, error) {
 	if err := within(variant, "p", ps["p"], 1, 255); err != nil {
 		return nil, err
 	}
-	if err := within(variant, "m", ps["m"], 8*ps["p"], 4<<20); err != nil {
+	// 1 GiB: Kratos's default is 128 MB; anything near this bound already
+	// makes every login attempt against the hash a memory hazard.
+	if err := within(variant, "m", ps["m"], 8*ps["p"], 1<<20); err != nil {
 		return nil, err
 	}
 	if err := within(variant, "t", ps["t"], 1, 64); err != nil {

@@ -87,8 +87,8 @@ func New(c Config) (*Hasher, error) {
 	}
 	switch h.alg {
 	case AlgorithmArgon2:
-		if h.argon.Memory < 8*uint32(h.argon.Parallelism) || h.argon.Memory > 4<<20 {
-			return nil, fmt.Errorf("hashers.argon2.memory must be between 8 KiB per lane and 4 GiB")
+		if h.argon.Memory < 8*uint32(h.argon.Parallelism) || h.argon.Memory > 1<<20 {
+			return nil, fmt.Errorf("hashers.argon2.memory must be between 8 KiB per lane and 1 GiB")
 		}
 		if h.argon.Iterations > 64 {
 			return nil, fmt.Errorf("hashers.argon2.iterations must be at most 64")

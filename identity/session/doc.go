@@ -10,7 +10,10 @@
 //
 // Manager.Whoami is the hot path: one indexed query returns the session and
 // its identity's precomputed whoami document (identities.document); the
-// JSON is assembled by appending bytes. There is no cache, so revocation,
+// JSON is assembled by appending bytes. When the database is busy,
+// concurrent lookups are merged into one "token_hash = ANY($1)" query
+// (coalesce.go): fewer round trips, same freshness, since each lookup's
+// query starts after the lookup arrived. There is no cache, so revocation,
 // expiry and identity deactivation apply to the very next request.
 // Manager.WhoamiJSON exposes the same for in-process consumers (the proxy's
 // cookie_session authenticator through an adapter in cmd/cerberus).
