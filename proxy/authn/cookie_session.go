@@ -34,21 +34,15 @@ func (a *CookieSession) Authenticate(r *http.Request, s *pipeline.Session) error
 	if !a.responsible(r) {
 		return pipeline.ErrNotResponsible
 	}
-	var body []byte
-	var err error
-	if a.sc.remote != nil {
-		body, err = a.sc.remoteCheck(r)
-	} else {
-		c, cerr := r.Cookie(a.sc.d.Sessions.CookieName())
-		if cerr != nil || c.Value == "" {
+	var cred SessionCredential
+	if a.sc.remote == nil {
+		c, err := r.Cookie(a.sc.d.Sessions.CookieName())
+		if err != nil || c.Value == "" {
 			return pipeline.ErrUnauthorized.WithReason("The request carries no session cookie.")
 		}
-		body, err = a.sc.localCheck(r, SessionCredential{Cookie: c.Value})
+		cred.Cookie = c.Value
 	}
-	if err != nil {
-		return err
-	}
-	return a.sc.fill(body, s)
+	return a.sc.authenticate(r, cred, s)
 }
 
 // responsible: with `only`, one of those cookies must be present; without,
@@ -99,17 +93,7 @@ func (a *BearerToken) Authenticate(r *http.Request, s *pipeline.Session) error {
 	if token == "" || !hasPrefix(token, a.prefix) {
 		return pipeline.ErrNotResponsible
 	}
-	var body []byte
-	var err error
-	if a.sc.remote != nil {
-		body, err = a.sc.remoteCheck(r)
-	} else {
-		body, err = a.sc.localCheck(r, SessionCredential{Token: token})
-	}
-	if err != nil {
-		return err
-	}
-	return a.sc.fill(body, s)
+	return a.sc.authenticate(r, SessionCredential{Token: token}, s)
 }
 
 // Interface guards

@@ -138,6 +138,22 @@ func (sc *sessionCheck) localCheck(r *http.Request, cred SessionCredential) ([]b
 	return body, nil
 }
 
+// authenticate checks the session remotely (forwarding the request's
+// cookies or token) or in process (with cred), and fills s.
+func (sc *sessionCheck) authenticate(r *http.Request, cred SessionCredential, s *pipeline.Session) error {
+	var body []byte
+	var err error
+	if sc.remote != nil {
+		body, err = sc.remoteCheck(r)
+	} else {
+		body, err = sc.localCheck(r, cred)
+	}
+	if err != nil {
+		return err
+	}
+	return sc.fill(body, s)
+}
+
 // fill sets the subject and extra from the session JSON.
 func (sc *sessionCheck) fill(body []byte, s *pipeline.Session) error {
 	subj := gjson.GetBytes(body, sc.subjectFrom)

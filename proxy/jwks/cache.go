@@ -61,15 +61,8 @@ func (c *Cache) Key(ctx context.Context, urls []string, kid string, ttl, maxWait
 			waits = append(waits, ch)
 		}
 	}
-	timer := time.NewTimer(maxWait)
-	defer timer.Stop()
-	for _, ch := range waits {
-		select {
-		case <-ch:
-		case <-timer.C:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
+	if err := wait(ctx, waits, maxWait); err != nil {
+		return nil, err
 	}
 	if k := c.lookup(urls, kid, ttl, true); k != nil {
 		return k, nil
@@ -86,15 +79,8 @@ func (c *Cache) Sets(ctx context.Context, urls []string, ttl, maxWait time.Durat
 			waits = append(waits, ch)
 		}
 	}
-	timer := time.NewTimer(maxWait)
-	defer timer.Stop()
-	for _, ch := range waits {
-		select {
-		case <-ch:
-		case <-timer.C:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
+	if err := wait(ctx, waits, maxWait); err != nil {
+		return nil, err
 	}
 	var out []*jose.JSONWebKeySet
 	c.mu.Lock()
@@ -108,6 +94,22 @@ func (c *Cache) Sets(ctx context.Context, urls []string, ttl, maxWait time.Durat
 		return nil, c.explainLocked(urls, "")
 	}
 	return out, nil
+}
+
+// wait waits for the fetches to end, for at most maxWait in all.
+func wait(ctx context.Context, waits []chan struct{}, maxWait time.Duration) error {
+	timer := time.NewTimer(maxWait)
+	defer timer.Stop()
+	for _, ch := range waits {
+		select {
+		case <-ch:
+		case <-timer.C:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
 }
 
 func (c *Cache) lookup(urls []string, kid string, ttl time.Duration, staleOK bool) *jose.JSONWebKey {
