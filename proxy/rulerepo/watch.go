@@ -42,6 +42,9 @@ func (l *Loader) Run(ctx context.Context) {
 		}
 	}
 	addWatches()
+	// Anything that changed between Load and the watches being in place
+	// would otherwise wait for the next tick.
+	l.Reload(ctx, "file")
 	var events <-chan fsnotify.Event
 	var werrs <-chan error
 	if w != nil {
