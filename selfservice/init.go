@@ -43,6 +43,9 @@ func (h *Handler) startBrowser(w http.ResponseWriter, r *http.Request, k flow.Ki
 			return h.alreadySignedIn(w, r, returnTo)
 		}
 	case flow.Login:
+		if err := checkAAL(q.Get("aal")); err != nil {
+			return err
+		}
 		p.refresh = q.Get("refresh") == "true"
 		p.challenge = q.Get("login_challenge")
 		if p.challenge != "" {
@@ -113,6 +116,9 @@ func (h *Handler) initAPI(k flow.Kind) httpx.HandlerFunc {
 				return errSessionAlreadyAvailable
 			}
 		case flow.Login:
+			if err := checkAAL(q.Get("aal")); err != nil {
+				return err
+			}
 			p.refresh = q.Get("refresh") == "true"
 			if sess != nil && !p.refresh {
 				return errSessionAlreadyAvailable
@@ -155,4 +161,13 @@ func (h *Handler) tokenSession(ctx context.Context, r *http.Request) *session.Se
 		return nil
 	}
 	return s
+}
+
+// checkAAL refuses a request for a second factor: this version has none, so
+// aal2 can never be reached and pretending otherwise would loop.
+func checkAAL(aal string) error {
+	if aal == "" || aal == "aal1" {
+		return nil
+	}
+	return httpx.ErrBadRequest.WithReason("No second-factor method is enabled, so %q cannot be requested.", aal)
 }

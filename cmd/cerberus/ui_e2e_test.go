@@ -243,6 +243,14 @@ ui:
 		t.Fatalf("right password while paused: %q", text)
 	}
 
+	// The same login page on a phone-sized screen.
+	run(t, ctx, "mobile layout",
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
+		chromedp.Navigate(pub+"/login"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="identifier"]`)),
+		shot(t, ctx, "09-login-mobile"),
+		chromedp.EmulateReset())
+
 	// The error page: a return_to to a foreign host.
 	run(t, ctx, "error page",
 		chromedp.Navigate(pub+"/self-service/login/browser?return_to=https://evil.example/"),
