@@ -195,7 +195,7 @@ func describeHashError(err error) string {
 	if errors.As(err, &me) {
 		return me.Error()
 	}
-	return "the hash is in no supported format (argon2id, argon2i, bcrypt, pbkdf2, scrypt, firescrypt, salted SHA, LDAP {SSHA}, md5, hmac)"
+	return "the hash is in no supported format (argon2id, argon2i, bcrypt, pbkdf2, scrypt, firescrypt, salted SHA, LDAP {SSHA}, md5, md5-crypt, sha256-crypt, sha512-crypt, hmac)"
 }
 
 func setPasswordHash(i *Identity, encoded string, now time.Time) {

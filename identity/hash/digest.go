@@ -62,6 +62,12 @@ var parsers = []struct {
 	{"{SSHA512}", parseSSHA},
 	{"$md5$", parseMD5},
 	{"$hmac-", parseHMAC},
+	{"$md5-crypt$", parseCrypt},
+	{"$sha256-crypt$", parseCrypt},
+	{"$sha512-crypt$", parseCrypt},
+	{"$1$", parseCrypt},
+	{"$5$", parseCrypt},
+	{"$6$", parseCrypt},
 }
 
 // Parse parses an encoded hash in any supported format. It returns

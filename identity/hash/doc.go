@@ -14,6 +14,7 @@
 //	{SSHA} / {SSHA256} / {SSHA512}           LDAP salted SHA: base64(hash || salt)
 //	$md5$hash and $md5$pf=<format>$salt$hash
 //	$hmac-md4|md5|sha1|sha224|sha256|sha384|sha512$hex-mac$key
+//	$md5-crypt$ / $sha256-crypt$ / $sha512-crypt$ (and crypt(3)'s own $1$ / $5$ / $6$)
 //
 // Parse checks a hash without a password (the admin API refuses an
 // unparseable import up front), Hasher.Verify compares in constant time,

@@ -45,6 +45,13 @@ var fixtures = []struct {
 	{"kratos-scrypt", "123456", "$scrypt$ln=16384,r=8,p=1$ZtQva9xCHzlSELH/mA7Kj5KjH2tCrkbwYzdxknkL0QQ=$pnTcXKaWVT+FwFDdk3vO1K0J7ZgOxdSU1tCJNYmn8zI=", "scrypt"},
 	{"kratos-ssha", "test123", "{SSHA}JFZFs0oHzxbMwkSJmYVeI8MnTDy/276a", "ssha"},
 	{"kratos-md5", "123456", "$md5$4QrcOUm6Wau+VuBX8g+IPg==", "md5"},
+	// glibc crypt(3) hashes, made with openssl passwd -1/-5/-6 and Python's
+	// crypt module, under Kratos's prefixes and the native ones.
+	{"md5-crypt", fixturePassword, "$md5-crypt$saltsalt$BsXyQbZiQujHkdhwPwdol.", "md5-crypt"},
+	{"md5-crypt-native", fixturePassword, "$1$saltsalt$BsXyQbZiQujHkdhwPwdol.", "md5-crypt"},
+	{"sha256-crypt", fixturePassword, "$sha256-crypt$saltsaltsaltsalt$bPJpWK7vm672W79VQB0m5/jkpFJLCXVgRFgJGTHMelA", "sha256-crypt"},
+	{"sha512-crypt", fixturePassword, "$sha512-crypt$saltsalt$CPgxBHZBXfhC6lX1yxpdEsbQfXmg3WXVj8AoVwyNFLfb5AtbfM8k6A8yehv1z6sgzoH/DUIs7YK9hVnGhTjhW/", "sha512-crypt"},
+	{"sha512-crypt-rounds", fixturePassword, "$6$rounds=10000$saltsaltsaltsalt$2hRJdflXfJnD/vsP/cJ0bME7KGUz1WE7XZ2dsrstoHAaegl4T7BZLKvFcAYRSouWV3/2xNuvTbd2lQrIqeYrO1", "sha512-crypt"},
 	// Firebase's published test vector (firebase/scrypt README: password
 	// user1password, mem_cost 14, rounds 8), in Kratos's import form.
 	{"firebase-scrypt", "user1password", "$firescrypt$ln=14,r=8,p=1$42xEC+ixf3L2lw==$lSrfV15cpx95/sZS2W9c9Kp6i/LVgQNDNC/qzrCnh1SAyZvqmZqAjTdn3aoItz+VHjoZilo78198JAdRuid5lQ==$Bw==$jxspr8Ki0RYycVU8zykbdLGjFQ3McFUH0uiiTvC8pVMXAn210wjLNmdZJzxUECKbm0QsEmYUSDzZvpjeJ9WmXA==", "firescrypt"},
@@ -83,10 +90,13 @@ func TestVerifyEveryImportFormat(t *testing.T) {
 
 func TestParseRefusesBrokenHashes(t *testing.T) {
 	for name, s := range map[string]string{
+		"md5-crypt short hash":    "$1$saltsalt$abcdefghij",
+		"sha-crypt few rounds":    "$6$rounds=10$saltsalt$CPgxBHZBXfhC6lX1yxpdEsbQfXmg3WXVj8AoVwyNFLfb5AtbfM8k6A8yehv1z6sgzoH/DUIs7YK9hVnGhTjhW/",
+		"sha-crypt bad alphabet":  "$5$salt$!PJpWK7vm672W79VQB0m5/jkpFJLCXVgRFgJGTHMelA",
+		"yescrypt":                "$y$j9T$salt$hash",
 		"empty":                   "",
 		"plaintext":               "hunter2",
 		"unknown scheme":          "$nthash$abc",
-		"md5-crypt not offered":   "$1$saltsalt$abcdefghijklmnopqrstuv",
 		"argon2 old version":      "$argon2id$v=16$m=64,t=2,p=1$MDEyMzQ1Njc4OWFiY2RlZg$gAwJW5vx5itn2V9KHlEUjyUCrpDYgKyQf0gMaHGx1h4",
 		"argon2 missing param":    "$argon2id$v=19$m=64,t=2$MDEyMzQ1Njc4OWFiY2RlZg$gAwJW5vx5itn2V9KHlEUjyUCrpDYgKyQf0gMaHGx1h4",
 		"argon2 huge memory":      "$argon2id$v=19$m=99999999,t=2,p=1$MDEyMzQ1Njc4OWFiY2RlZg$gAwJW5vx5itn2V9KHlEUjyUCrpDYgKyQf0gMaHGx1h4",
