@@ -31,8 +31,6 @@ var (
 	errAPIFlowFromBrowser = httpx.ErrBadRequest.
 				WithReason("API flows are for native apps; a browser (a request with an Origin header or Cerberus cookies) must use a browser flow.")
 
-	errUnknownMethod = httpx.ErrBadRequest.WithReason("The method is missing or not supported by this flow.")
-
 	errLoginChallengeUnsupported = httpx.ErrBadRequest.
 					WithReason("login_challenge was given, but no OAuth2 provider is configured.")
 )

@@ -12,7 +12,6 @@ import (
 	"github.com/cerberus-iam/cerberus/internal/httpx"
 	"github.com/cerberus-iam/cerberus/selfservice/flow"
 	"github.com/cerberus-iam/cerberus/selfservice/hook"
-	"github.com/cerberus-iam/cerberus/selfservice/text"
 )
 
 // The hooks Cerberus runs.
@@ -157,5 +156,3 @@ func logHookError(ctx context.Context, err error) {
 		slog.WarnContext(ctx, "after hook failed", "error", err)
 	}
 }
-
-var _ = text.Error
