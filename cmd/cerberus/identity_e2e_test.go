@@ -186,3 +186,26 @@ func TestIdentitiesCLI(t *testing.T) {
 func base64Std(b []byte) string {
 	return base64.StdEncoding.EncodeToString(b)
 }
+
+// A broken identity configuration stops `config validate` (and serve) with
+// the key named, before anything listens.
+func TestConfigValidateChecksIdentitySchemasAndHashers(t *testing.T) {
+	dir := t.TempDir()
+	for name, tc := range map[string]struct{ yaml, want string }{
+		"missing schema file": {"identity:\n  schemas: [{id: default, url: file://./nope.json}]\n", "identity.schemas[0] (default)"},
+		"unknown default":     {"identity:\n  default_schema_id: x\n  schemas: [{id: default, url: preset://email}]\n", "identity.default_schema_id"},
+		"typo in extension":   {"identity:\n  schemas: [{id: default, url: \"base64://" + base64.StdEncoding.EncodeToString([]byte(`{"properties":{"traits":{"type":"object","properties":{"e":{"type":"string","ory.sh/kratos":{"credentials":{"password":{"identifer":true}}}}}}}}`)) + "\"}]\n", "identifer"},
+		"argon2 too big":      {"hashers:\n  argon2: { memory: 2GB }\n", "hashers"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := filepath.Join(dir, strings.ReplaceAll(name, " ", "_")+".yaml")
+			if err := os.WriteFile(p, []byte(tc.yaml), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			out, code := testbin.Run(t, context.Background(), nil, "config", "validate", "--config", p, "--dev")
+			if code == 0 || !strings.Contains(out, tc.want) {
+				t.Fatalf("exit %d, want an error naming %q:\n%s", code, tc.want, out)
+			}
+		})
+	}
+}
