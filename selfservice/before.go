@@ -19,6 +19,10 @@ func (h *Handler) beforeHooks(k flow.Kind) []config.Hook {
 		b = h.cfg.Flows.Registration.Before
 	case flow.Settings:
 		b = h.cfg.Flows.Settings.Before
+	case flow.Recovery:
+		b = h.cfg.Flows.Recovery.Before
+	case flow.Verification:
+		b = h.cfg.Flows.Verification.Before
 	}
 	if b == nil {
 		return nil

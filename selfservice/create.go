@@ -33,6 +33,10 @@ func (h *Handler) lifespan(k flow.Kind) time.Duration {
 		return h.cfg.Flows.Login.Lifespan.D()
 	case flow.Registration:
 		return h.cfg.Flows.Registration.Lifespan.D()
+	case flow.Recovery:
+		return h.cfg.Flows.Recovery.Lifespan.D()
+	case flow.Verification:
+		return h.cfg.Flows.Verification.Lifespan.D()
 	}
 	return h.cfg.Flows.Settings.Lifespan.D()
 }
@@ -69,6 +73,8 @@ func (h *Handler) newFlow(w http.ResponseWriter, r *http.Request, k flow.Kind, t
 		err = h.registrationForm(f, nil)
 	case flow.Settings:
 		err = h.settingsForm(r, f)
+	case flow.Recovery, flow.Verification:
+		h.mailForm(f)
 	}
 	if err != nil {
 		return nil, err

@@ -10,6 +10,8 @@ import (
 	"github.com/cerberus-iam/cerberus/identity"
 	"github.com/cerberus-iam/cerberus/identity/schema"
 	"github.com/cerberus-iam/cerberus/identity/session"
+	"github.com/cerberus-iam/cerberus/selfservice/code"
+	"github.com/cerberus-iam/cerberus/selfservice/courier"
 )
 
 // Identities is what the flows need from the identity head
@@ -24,6 +26,25 @@ type Identities interface {
 	SetPassword(ctx context.Context, id uuid.UUID, password string) (*identity.Identity, error)
 	Schemas() *schema.Registry
 	SchemaURL(schemaID string) string
+	// Address lookups and verification state, for recovery and
+	// verification.
+	FindByRecoveryAddress(ctx context.Context, via, value string) (*identity.Identity, error)
+	FindByVerifiableAddress(ctx context.Context, via, value string) (*identity.Identity, error)
+	SetAddressStatus(ctx context.Context, id uuid.UUID, via, value string, status identity.VerifiableAddressStatus) (*identity.Identity, error)
+}
+
+// Mailer queues e-mail (courier.Courier).
+type Mailer interface {
+	Send(ctx context.Context, to string, tt courier.TemplateType, data *courier.TemplateData) (uuid.UUID, error)
+}
+
+// Codes keeps the one-time codes and links of recovery and verification
+// (code.Store).
+type Codes interface {
+	Issue(ctx context.Context, c *code.Code) (string, error)
+	UseLink(ctx context.Context, p code.Purpose, flowID uuid.UUID, token string, now time.Time) (*code.Code, error)
+	UseCode(ctx context.Context, p code.Purpose, flowID uuid.UUID, secret string, now time.Time, maxAttempts int) (*code.Code, error)
+	Revoke(ctx context.Context, flowID uuid.UUID, now time.Time) error
 }
 
 // Sessions is what the flows need from the session manager
@@ -101,4 +122,6 @@ type OAuth2LoginAcceptance struct {
 var (
 	_ Identities = (*identity.Service)(nil)
 	_ Sessions   = (*session.Manager)(nil)
+	_ Mailer     = (*courier.Courier)(nil)
+	_ Codes      = (*code.Store)(nil)
 )

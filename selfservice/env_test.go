@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cerberus-iam/cerberus/identity"
 	"github.com/cerberus-iam/cerberus/identity/hash"
@@ -64,8 +65,10 @@ func newEnv(t testing.TB, selfserviceYAML string) *env {
 	return newEnvWith(t, selfserviceYAML, identitytest.Hasher(t))
 }
 
-// newEnvWith is newEnv with a given password hasher.
-func newEnvWith(t testing.TB, selfserviceYAML string, hasher *hash.Hasher, mods ...func(*Options)) *env {
+// newEnvWith is newEnv with a given password hasher; mods may change the
+// head's options (an OAuth2 bridge, the courier) before it is built, with
+// the test database at hand.
+func newEnvWith(t testing.TB, selfserviceYAML string, hasher *hash.Hasher, mods ...func(*pgxpool.Pool, *Options)) *env {
 	t.Helper()
 	pool := pgtest.New(t)
 	clk := &clock{t: time.Now().UTC().Truncate(time.Second)}
@@ -108,13 +111,14 @@ func newEnvWith(t testing.TB, selfserviceYAML string, hasher *hash.Hasher, mods 
 		Now:      clk.Now,
 	}
 	for _, m := range mods {
-		m(&opts)
+		m(pool, &opts)
 	}
 	h, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	h.Mount(mux)
+	h.MountAdmin(mux)
 	return &env{t: t, srv: srv, ids: ids, sessions: sm, h: h, clock: clk}
 }
 

@@ -38,7 +38,7 @@ func (h *Handler) loadFlow(r *http.Request, k flow.Kind, id string) (*flow.Flow,
 // started it (its CSRF cookie), and a settings flow to anyone but its
 // identity.
 func (h *Handler) checkOwner(r *http.Request, f *flow.Flow) error {
-	if f.Type == flow.Browser {
+	if f.Type == flow.Browser && !unowned(f) {
 		// A token under any configured secret counts (rotation), compared
 		// in its canonical form with the stored hash.
 		tok, err := h.browserToken(r)
@@ -57,6 +57,15 @@ func (h *Handler) checkOwner(r *http.Request, f *flow.Flow) error {
 		}
 	}
 	return nil
+}
+
+// unowned flows may be used by any browser: recovery flows an admin made
+// (no browser started them; the code or link is the proof), and completed
+// verification flows, which hold nothing but the success message shown
+// to whoever opened the mailed link.
+func unowned(f *flow.Flow) bool {
+	return f.Kind == flow.Recovery && len(f.CSRFTokenHash) == 0 ||
+		f.Kind == flow.Verification && f.State == flow.StatePassed
 }
 
 // browserToken is this browser's canonical CSRF token.
@@ -91,6 +100,7 @@ func (h *Handler) fetch(k flow.Kind) httpx.HandlerFunc {
 
 func expiredMessage(f *flow.Flow, now time.Time) *text.Message {
 	id := map[flow.Kind]text.ID{flow.Login: text.ErrorLoginFlowExpired, flow.Registration: text.ErrorRegistrationFlowExpired,
-		flow.Settings: text.ErrorSettingsFlowExpired}[f.Kind]
+		flow.Settings: text.ErrorSettingsFlowExpired, flow.Recovery: text.ErrorRecoveryFlowExpired,
+		flow.Verification: text.ErrorVerificationFlowExpired}[f.Kind]
 	return text.NewFlowExpired(id, now.Sub(f.ExpiresAt))
 }

@@ -59,6 +59,11 @@ func (h *Handler) flowJSON(w http.ResponseWriter, r *http.Request, f *flow.Flow)
 			d.Identity = doc
 		}
 		d.ContinueWith = []any{}
+	case flow.Recovery, flow.Verification:
+		d.ContinueWith = f.ContinueWith
+		if d.ContinueWith == nil {
+			d.ContinueWith = []any{}
+		}
 	}
 	return json.Marshal(d)
 }

@@ -40,6 +40,11 @@ type Options struct {
 	Throttle Throttle
 	// OAuth2 may be nil (login_challenge is then refused).
 	OAuth2 OAuth2Login
+	// Courier and Codes send and redeem recovery and verification codes
+	// and links; both nil when neither flow nor the admin recovery API is
+	// to be served.
+	Courier Mailer
+	Codes   Codes
 	// WebHooks run web_hook hooks; nil when none are configured.
 	WebHooks *hook.Runner
 	Now      func() time.Time
@@ -83,18 +88,23 @@ func New(o Options) (*Handler, error) {
 	if h.returnTo, err = returnto.New(def, allowed...); err != nil {
 		return nil, fmt.Errorf("selfservice.allowed_return_urls: %w", err)
 	}
+	if err := h.validateMail(); err != nil {
+		return nil, err
+	}
 	return h, nil
 }
 
 // Mount registers the routes on the public mux.
 func (h *Handler) Mount(mux *http.ServeMux) {
 	rt := httpx.NewRouter(mux, h.writeAPIError)
-	for _, k := range []flow.Kind{flow.Login, flow.Registration, flow.Settings} {
+	for _, k := range []flow.Kind{flow.Login, flow.Registration, flow.Settings, flow.Recovery, flow.Verification} {
 		rt.Handle("GET /self-service/"+string(k)+"/browser", h.initBrowser(k))
 		rt.Handle("GET /self-service/"+string(k)+"/api", h.initAPI(k))
 		rt.Handle("GET /self-service/"+string(k)+"/flows", h.fetch(k))
 		rt.Handle("POST /self-service/"+string(k), h.submit(k))
 	}
+	rt.Handle("GET /self-service/recovery", h.redeemGET(flow.Recovery))
+	rt.Handle("GET /self-service/verification", h.redeemGET(flow.Verification))
 	rt.Handle("GET /self-service/logout/browser", h.createLogoutURL)
 	rt.Handle("GET /self-service/logout", h.logoutBrowser)
 	rt.Handle("DELETE /self-service/logout/api", h.logoutAPI)

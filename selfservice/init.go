@@ -27,6 +27,13 @@ func (h *Handler) startBrowser(w http.ResponseWriter, r *http.Request, k flow.Ki
 	p := flowParams{returnTo: returnTo}
 	sess := h.currentSession(r.Context(), r)
 	switch k {
+	case flow.Recovery, flow.Verification:
+		if err := h.mailStartGuard(k); err != nil {
+			return err
+		}
+		if k == flow.Recovery && sess != nil {
+			return h.alreadySignedIn(w, r, returnTo)
+		}
 	case flow.Registration:
 		if !h.cfg.Flows.Registration.IsEnabled() {
 			return errRegistrationDisabled
@@ -108,6 +115,13 @@ func (h *Handler) initAPI(k flow.Kind) httpx.HandlerFunc {
 		p := flowParams{returnTo: returnTo}
 		sess := h.tokenSession(r.Context(), r)
 		switch k {
+		case flow.Recovery, flow.Verification:
+			if err := h.mailStartGuard(k); err != nil {
+				return err
+			}
+			if k == flow.Recovery && sess != nil {
+				return errSessionAlreadyAvailable
+			}
 		case flow.Registration:
 			if !h.cfg.Flows.Registration.IsEnabled() {
 				return errRegistrationDisabled

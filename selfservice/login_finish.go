@@ -85,13 +85,17 @@ func (h *Handler) respondSignedIn(w http.ResponseWriter, r *http.Request, f *flo
 	if err != nil {
 		return err
 	}
-	body := map[string]any{"session": json.RawMessage(h.o.Sessions.JSON(full, true, false)), "continue_with": []any{}}
+	body := map[string]any{"session": json.RawMessage(h.o.Sessions.JSON(full, true, false))}
 	for k, v := range extra {
 		body[k] = v
 	}
+	// continue_with: the session token or OAuth2 redirect first, then what
+	// the caller adds (registration's verification flows).
+	cw, _ := extra["continue_with"].([]any)
+	body["continue_with"] = append([]any{}, cw...)
 	if f.Type == flow.API {
 		body["session_token"] = token
-		body["continue_with"] = []any{map[string]any{"action": "set_ory_session_token", "ory_session_token": token}}
+		body["continue_with"] = append([]any{map[string]any{"action": "set_ory_session_token", "ory_session_token": token}}, cw...)
 		httpx.WriteJSON(w, http.StatusOK, body)
 		return nil
 	}
@@ -103,7 +107,10 @@ func (h *Handler) respondSignedIn(w http.ResponseWriter, r *http.Request, f *flo
 			return err
 		}
 		next = to
-		body["continue_with"] = []any{map[string]any{"action": "redirect_browser_to", "redirect_browser_to": to}}
+		body["continue_with"] = append([]any{map[string]any{"action": "redirect_browser_to", "redirect_browser_to": to}}, cw...)
+	} else if u := verificationUIURL(cw); u != "" && f.Kind == flow.Registration &&
+		hasHook(newAfter(h.cfg.Flows.Registration.After).hooks(method), hookShowVerificationUI) {
+		next = u
 	}
 	if wantsJSON(r) {
 		httpx.WriteJSON(w, http.StatusOK, body)

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/cerberus-iam/cerberus/identity/identitytest"
 	"github.com/cerberus-iam/cerberus/internal/httpx"
 )
@@ -49,7 +51,7 @@ func (f *fakeOAuth2) AcceptLogin(_ context.Context, c string, a OAuth2LoginAccep
 func TestOAuth2LoginChallenge(t *testing.T) {
 	o := &fakeOAuth2{pending: map[string]*OAuth2LoginRequest{"c1": {ClientID: "app"}, "c2": {ClientID: "app"}},
 		accepted: map[string]OAuth2LoginAcceptance{}}
-	e := newEnvWith(t, hooksSession, identitytest.Hasher(t), func(op *Options) { op.OAuth2 = o })
+	e := newEnvWith(t, hooksSession, identitytest.Hasher(t), func(_ *pgxpool.Pool, op *Options) { op.OAuth2 = o })
 	b := e.browser()
 	reg := b.register(t, seedTraits, "Tr0ub4dor&3-horse")
 	if reg.status != 303 {

@@ -113,7 +113,8 @@ func (h *Handler) finishRegistration(w http.ResponseWriter, r *http.Request, f *
 	if err != nil {
 		return err
 	}
-	extra := map[string]any{"identity": json.RawMessage(idDoc)}
+	cw := h.verifyAfterRegistration(w, r, f, i)
+	extra := map[string]any{"identity": json.RawMessage(idDoc), "continue_with": cw}
 	if hasHook(hooks, hookSession) {
 		s, token, err := h.issueSession(r, i.ID, "password")
 		if err != nil {
@@ -123,7 +124,6 @@ func (h *Handler) finishRegistration(w http.ResponseWriter, r *http.Request, f *
 		return h.respondSignedIn(w, r, f, s, token, "password", extra)
 	}
 	logHookError(ctx, h.runPostHooks(r, f, hooks, i, nil))
-	extra["continue_with"] = []any{}
 	if f.Type == flow.API || wantsJSON(r) {
 		httpx.WriteJSON(w, http.StatusOK, extra)
 		return nil
@@ -133,6 +133,8 @@ func (h *Handler) finishRegistration(w http.ResponseWriter, r *http.Request, f *
 		// Without the session hook the person signs in next, and that
 		// login completes the OAuth2 request.
 		next = h.browserStartURL(flow.Login, url.Values{"login_challenge": {f.OAuth2LoginChallenge}})
+	} else if u := verificationUIURL(cw); u != "" && hasHook(hooks, hookShowVerificationUI) {
+		next = u
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil

@@ -93,6 +93,9 @@ func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, f *flow.Flow,
 		return nil
 	}
 	f.UI.ResetMessages()
+	if f.Kind == flow.Recovery || f.Kind == flow.Verification {
+		return h.submitMail(w, r, f, b)
+	}
 	if f.UsedAt != nil {
 		// Replaying a completed login or registration changes nothing.
 		id := text.ErrorLoginRetrySuccess
@@ -123,7 +126,8 @@ func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, f *flow.Flow,
 }
 
 func noStrategy(k flow.Kind) *text.Message {
-	id := map[flow.Kind]text.ID{flow.Login: 4010002, flow.Registration: 4010003, flow.Settings: 4010004}[k]
+	id := map[flow.Kind]text.ID{flow.Login: 4010002, flow.Registration: 4010003, flow.Settings: 4010004,
+		flow.Recovery: text.ErrorRecoveryNoStrategy, flow.Verification: text.ErrorVerificationNoStrategy}[k]
 	m := text.NewValidationGeneric("Could not find a strategy to handle this request. Did you fill out the form correctly?")
 	m.ID = id
 	return m

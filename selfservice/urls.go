@@ -31,6 +31,10 @@ func (h *Handler) uiURL(k flow.Kind) string {
 		configured = h.cfg.Flows.Registration.UIURL
 	case flow.Settings:
 		configured = h.cfg.Flows.Settings.UIURL
+	case flow.Recovery:
+		configured = h.cfg.Flows.Recovery.UIURL
+	case flow.Verification:
+		configured = h.cfg.Flows.Verification.UIURL
 	}
 	if configured != "" {
 		return configured

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -71,9 +72,15 @@ func validateCourier(cfg *config.Config) error {
 			return err
 		}
 	}
-	f := cfg.SelfService.Flows
+	f, m := cfg.SelfService.Flows, cfg.SelfService.Methods
 	if (f.Recovery.IsEnabled() || f.Verification.IsEnabled()) && cfg.Courier.SMTP.ConnectionURI == "" {
 		return errors.New("courier.smtp.connection_uri: required when selfservice.flows.recovery or verification is enabled")
+	}
+	for name, fl := range map[string]config.MailFlow{"recovery": f.Recovery, "verification": f.Verification} {
+		on := fl.Use == "code" && m.Code.IsEnabled() || fl.Use == "link" && m.Link.IsEnabled()
+		if fl.IsEnabled() && !on {
+			return fmt.Errorf("selfservice.flows.%s.use is %s, but selfservice.methods.%s.enabled is false", name, fl.Use, fl.Use)
+		}
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/cerberus-iam/cerberus/internal/config"
 	"github.com/cerberus-iam/cerberus/internal/csrf"
 	"github.com/cerberus-iam/cerberus/selfservice"
+	"github.com/cerberus-iam/cerberus/selfservice/code"
 	"github.com/cerberus-iam/cerberus/selfservice/hook"
 	"github.com/cerberus-iam/cerberus/selfservice/password"
 	"github.com/cerberus-iam/cerberus/selfservice/returnto"
@@ -36,6 +37,10 @@ func (a *app) mountSelfService(ctx context.Context) error {
 		return err
 	}
 	st := store.New(a.pool)
+	codes, err := code.New(a.pool, c.Secrets.SystemSecrets(), nil)
+	if err != nil {
+		return err
+	}
 	var th *throttle.Throttle
 	if t := c.SelfService.Flows.Login.Throttle; t.IsEnabled() {
 		th = throttle.New(a.pool, throttleLimit(t.Identifier), throttleLimit(t.ClientIP), a.now)
@@ -46,6 +51,7 @@ func (a *app) mountSelfService(ctx context.Context) error {
 		CSRF: prot, Passwords: newPasswordPolicy(c.SelfService.Methods.Password.Config),
 		WebHooks: hook.NewRunner(&http.Client{Timeout: 10 * time.Second}),
 		OAuth2:   a.oauth2Login, Now: a.now,
+		Courier: a.courier, Codes: codes,
 	}
 	if th != nil {
 		opts.Throttle = th
@@ -55,6 +61,9 @@ func (a *app) mountSelfService(ctx context.Context) error {
 		return err
 	}
 	h.Mount(l.Mux)
+	if al := a.srv.Listener(config.ListenerAdmin); al != nil {
+		h.MountAdmin(al.Mux)
+	}
 	if c.UI.IsEnabled() {
 		uo := ui.Options{Backend: h, CSRF: prot, Brand: ui.Brand{
 			ProductName: c.UI.ProductName, LogoURL: c.UI.LogoURL, PrimaryColor: c.UI.PrimaryColor}}

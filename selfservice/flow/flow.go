@@ -79,6 +79,10 @@ type Flow struct {
 	// UsedAt is when a login or registration completed; a used flow
 	// cannot be submitted again.
 	UsedAt *time.Time
+	// ContinueWith is what a client should do next (Kratos's
+	// continue_with), set on the answer that completes a flow; it is not
+	// stored, as it may carry a session token.
+	ContinueWith []any
 }
 
 // OwnedBy reports whether csrfToken (the requesting browser's canonical

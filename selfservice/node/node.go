@@ -26,6 +26,9 @@ const (
 	GroupDefault  Group = "default"
 	GroupPassword Group = "password"
 	GroupProfile  Group = "profile"
+	// GroupCode and GroupLink are the recovery and verification methods.
+	GroupCode Group = "code"
+	GroupLink Group = "link"
 )
 
 // Node is one form element.
