@@ -171,3 +171,14 @@ func derefString(s *string) string {
 	}
 	return *s
 }
+
+// Enabled reports whether flows of kind may be started.
+func (h *Handler) Enabled(k flow.Kind) bool {
+	switch k {
+	case flow.Registration:
+		return h.cfg.Flows.Registration.IsEnabled()
+	case flow.Recovery, flow.Verification:
+		return h.mailKind(k).cfg.IsEnabled()
+	}
+	return true
+}

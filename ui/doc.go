@@ -6,6 +6,8 @@
 //	GET  /login          the login flow's form (?flow=ID; without it a new flow starts)
 //	GET  /registration   the registration flow's form
 //	GET  /settings       the settings flow: profile and password forms
+//	GET  /recovery       the recovery flow: address, then the code (or "check your mail")
+//	GET  /verification   the verification flow: address, code, or the success message
 //	GET  /error          a self-service error (?id=ID)
 //	GET  /welcome        the signed-in person: traits, this session, other sessions
 //	POST /welcome/sessions/revoke   end one of the other sessions (CSRF-protected form)

@@ -26,6 +26,9 @@ type Backend interface {
 	Overview(w http.ResponseWriter, r *http.Request) (*flow.Overview, error)
 	// RevokeSession ends one of the signed-in person's other sessions.
 	RevokeSession(r *http.Request, id string) error
+	// Enabled reports whether flows of kind may be started (recovery and
+	// verification are off unless configured).
+	Enabled(kind flow.Kind) bool
 }
 
 // CSRF issues and checks the anti-CSRF token of the UI's own forms
@@ -71,6 +74,8 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.Handle("GET /login", h.page(h.login))
 	mux.Handle("GET /registration", h.page(h.registration))
 	mux.Handle("GET /settings", h.page(h.settings))
+	mux.Handle("GET /recovery", h.page(h.recovery))
+	mux.Handle("GET /verification", h.page(h.verification))
 	mux.Handle("GET /error", h.page(h.errorPage))
 	mux.Handle("GET /welcome", h.page(h.welcome))
 	mux.Handle("POST /welcome/sessions/revoke", h.page(h.revoke))

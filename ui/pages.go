@@ -31,7 +31,11 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return err
 	}
-	return render(w, r, LoginPage(h.brand, f, h.backend.StartURL(flow.Registration, returnQuery(f))))
+	recovery := ""
+	if h.backend.Enabled(flow.Recovery) {
+		recovery = h.backend.StartURL(flow.Recovery, returnQuery(f))
+	}
+	return render(w, r, LoginPage(h.brand, f, h.backend.StartURL(flow.Registration, returnQuery(f)), recovery))
 }
 
 func (h *Handler) registration(w http.ResponseWriter, r *http.Request) error {
@@ -48,6 +52,22 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return render(w, r, SettingsPage(h.brand, f))
+}
+
+func (h *Handler) recovery(w http.ResponseWriter, r *http.Request) error {
+	f, ok, err := h.flowPage(w, r, flow.Recovery)
+	if !ok {
+		return err
+	}
+	return render(w, r, RecoveryPage(h.brand, f, h.backend.StartURL(flow.Login, returnQuery(f))))
+}
+
+func (h *Handler) verification(w http.ResponseWriter, r *http.Request) error {
+	f, ok, err := h.flowPage(w, r, flow.Verification)
+	if !ok {
+		return err
+	}
+	return render(w, r, VerificationPage(h.brand, f))
 }
 
 func (h *Handler) errorPage(w http.ResponseWriter, r *http.Request) error {

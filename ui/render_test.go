@@ -34,7 +34,7 @@ func loginFlow() *flow.Flow {
 // values are escaped; password values are never rendered back.
 func TestFormAccessibilityAndEscaping(t *testing.T) {
 	var buf bytes.Buffer
-	if err := LoginPage(Brand{ProductName: "Acme"}, loginFlow(), "/reg").Render(context.Background(), &buf); err != nil {
+	if err := LoginPage(Brand{ProductName: "Acme"}, loginFlow(), "/reg", "/recover").Render(context.Background(), &buf); err != nil {
 		t.Fatal(err)
 	}
 	html := buf.String()
