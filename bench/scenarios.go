@@ -7,5 +7,6 @@ func scenarios() []Scenario {
 	s = append(s, baseScenarios()...)
 	s = append(s, whoamiScenarios()...)
 	s = append(s, proxyScenarios()...)
+	s = append(s, oauth2Scenarios()...)
 	return s
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/ory/fosite/compose"
 	fositeoauth2 "github.com/ory/fosite/handler/oauth2"
 	"github.com/ory/fosite/handler/openid"
+	fositehmac "github.com/ory/fosite/token/hmac"
 
 	"github.com/cerberus-iam/cerberus/internal/config"
 	"github.com/cerberus-iam/cerberus/internal/secretbox"
@@ -54,6 +55,8 @@ type Head struct {
 	apiErr   apierror.Writer
 	meta     *metadata
 	flows    *flow.Service
+	// enigma checks opaque tokens' HMACs on the fast introspection path.
+	enigma *fositehmac.HMACStrategy
 }
 
 // New builds the head and makes sure signing keys exist (creating them
@@ -82,12 +85,14 @@ func New(ctx context.Context, o Options) (*Head, error) {
 		return nil, err
 	}
 	h.store = store.New(o.Pool, box, clients, o.Now)
+	h.store.Introspection = h.precomputeIntrospection
 	h.fcfg, err = fositeConfig(c, s, hasher)
 	if err != nil {
 		return nil, err
 	}
 	h.idSigner = &jwk.Signer{M: h.keys, Set: jwk.IDTokenSet}
 	hmac := compose.NewOAuth2HMACStrategy(h.fcfg)
+	h.enigma = &fositehmac.HMACStrategy{Config: h.fcfg}
 	strategy := &compose.CommonStrategy{
 		CoreStrategy: &tokenStrategy{
 			hmac: hmac,

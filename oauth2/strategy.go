@@ -94,9 +94,16 @@ func withClientAlgorithms(ctx context.Context, c fosite.Client) context.Context 
 // consumed first as invalid_grant (RFC 6749 §5.2) rather than the server
 // error fosite makes of a failed storage call. The loser's transaction has
 // rolled back: nothing was issued or changed for it.
+//
+// It also answers for the handlers that cannot handle a request before
+// calling them: fosite's handlers report "not mine" with an error carrying
+// a stack trace, and fosite asks every handler twice per token request.
 type raceGuard struct{ fosite.TokenEndpointHandler }
 
 func (g raceGuard) HandleTokenEndpointRequest(ctx context.Context, r fosite.AccessRequester) error {
+	if !g.CanHandleTokenEndpointRequest(ctx, r) {
+		return fosite.ErrUnknownRequest
+	}
 	err := g.TokenEndpointHandler.HandleTokenEndpointRequest(ctx, r)
 	if errors.Is(err, store.ErrRaced) {
 		return fosite.ErrInvalidGrant.WithHint("The refresh token was used by a concurrent request.").WithWrap(err)
@@ -105,6 +112,9 @@ func (g raceGuard) HandleTokenEndpointRequest(ctx context.Context, r fosite.Acce
 }
 
 func (g raceGuard) PopulateTokenEndpointResponse(ctx context.Context, r fosite.AccessRequester, resp fosite.AccessResponder) error {
+	if !g.CanHandleTokenEndpointRequest(ctx, r) {
+		return fosite.ErrUnknownRequest
+	}
 	err := g.TokenEndpointHandler.PopulateTokenEndpointResponse(ctx, r, resp)
 	if errors.Is(err, store.ErrRaced) {
 		return fosite.ErrInvalidGrant.WithHint("The authorization code or refresh token has already been used.").WithWrap(err)
