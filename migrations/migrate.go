@@ -42,6 +42,11 @@ func New(pool *pgxpool.Pool, fsys fs.FS) (*Migrator, error) {
 		goose.WithSessionLocker(locker),
 		goose.WithTableName("cerberus_migrations"),
 		goose.WithDisableGlobalRegistry(true),
+		// Heads add migrations on parallel branches, named by timestamp; a
+		// database that applied a later-named one first must still accept
+		// an earlier-named one that landed after it. Each head's migrations
+		// touch only its own tables, so their relative order is free.
+		goose.WithAllowOutofOrder(true),
 	)
 	if err != nil {
 		db.Close()
