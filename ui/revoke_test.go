@@ -23,12 +23,16 @@ type recorder struct {
 func (b *recorder) Flow(http.ResponseWriter, *http.Request, flow.Kind, string) (*flow.Flow, error) {
 	return nil, errors.New("unused")
 }
-func (b *recorder) StartURL(k flow.Kind, _ url.Values) string { return "/self-service/" + string(k) + "/browser" }
+func (b *recorder) StartURL(k flow.Kind, _ url.Values) string {
+	return "/self-service/" + string(k) + "/browser"
+}
 func (b *recorder) Fail(w http.ResponseWriter, _ *http.Request, err error) {
 	b.failed = err
 	w.WriteHeader(http.StatusForbidden)
 }
-func (b *recorder) Error(context.Context, string) (*flow.Error, error) { return nil, errors.New("unused") }
+func (b *recorder) Error(context.Context, string) (*flow.Error, error) {
+	return nil, errors.New("unused")
+}
 func (b *recorder) Overview(http.ResponseWriter, *http.Request) (*flow.Overview, error) {
 	return &flow.Overview{}, nil
 }
