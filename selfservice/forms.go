@@ -12,7 +12,8 @@ import (
 )
 
 // schemaFields are the trait fields of a schema (the default one when id
-// is empty).
+// is empty). Schemas do not change while the process runs, so each is
+// parsed once.
 func (h *Handler) schemaFields(id string) (string, []form.Field, error) {
 	reg := h.o.Identities.Schemas()
 	s := reg.Default()
@@ -22,8 +23,15 @@ func (h *Handler) schemaFields(id string) (string, []form.Field, error) {
 			return "", nil, err
 		}
 	}
+	if v, ok := h.fields.Load(s.ID); ok {
+		return s.ID, v.([]form.Field), nil
+	}
 	fields, err := form.Fields(s.Raw)
-	return s.ID, fields, err
+	if err != nil {
+		return "", nil, err
+	}
+	h.fields.Store(s.ID, fields)
+	return s.ID, fields, nil
 }
 
 // identifierLabel labels the login identifier with the schema's title

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -59,6 +60,8 @@ type Handler struct {
 	returnTo *returnto.Policy
 	now      func() time.Time
 	rand     io.Reader
+	// fields caches form.Fields per schema id.
+	fields sync.Map
 }
 
 // New validates the options and returns a Handler.
