@@ -14,11 +14,14 @@ all: build
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/cerberus
 
-## run: start Cerberus in dev mode (managed Postgres, demo config, an echo upstream behind the proxy) and print its URLs
+## run: start Cerberus in dev mode (managed Postgres, demo config, an echo upstream behind the proxy), create the OAuth2 demo client with the CLI and print its URLs
 run: build
 	@$(GO) build -o bin/echo ./deploy/examples/echo
-	@./bin/echo & echo=$$!; trap 'kill $$echo 2>/dev/null' EXIT INT TERM; \
-	./$(BIN) serve --dev --config deploy/examples/dev.yaml
+	@./bin/echo & echo=$$!; \
+	./$(BIN) serve --dev --config deploy/examples/dev.yaml & server=$$!; \
+	trap 'kill $$server 2>/dev/null; wait $$server; kill $$echo 2>/dev/null' EXIT INT TERM; \
+	scripts/demo-client.sh ./$(BIN) || true; \
+	wait $$server
 
 ## deps: install what the tests need when missing (PostgreSQL server, Chromium, nginx, buildah, wrk)
 deps:
