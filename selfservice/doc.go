@@ -16,6 +16,15 @@
 //	DELETE /self-service/logout/api                              end a session token
 //	GET    /self-service/errors?id=                              a stored user-facing error
 //
+// Answers follow Kratos: a browser posting a form gets 303 redirects (to
+// the flow's UI with the flow's messages, to the return URL, or to the
+// error page with ?id=); JSON clients (Accept or Content-Type JSON) and API
+// flows get 200 with the session, 400 with the flow and its field
+// messages, 410 self_service_flow_expired with use_flow_id, 403
+// security_csrf_violation, and so on. Cerberus adds one answer: a sign-in
+// paused by the throttle is 429 with Retry-After and the flow carrying
+// message 4010901, whether or not the identifier exists.
+//
 // Files: one per flow and phase (login_init.go, login_submit.go, ...),
 // strategies per method (password_*.go, profile_settings.go), hooks.go,
 // and uibackend.go, which serves the built-in UI in process.

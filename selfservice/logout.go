@@ -71,7 +71,7 @@ func (h *Handler) logoutBrowser(w http.ResponseWriter, r *http.Request) error {
 		next = h.cfg.Flows.Logout.After.DefaultBrowserReturnURL
 	}
 	if next == "" {
-		next = h.browserStartURL("login", nil)
+		next = h.defaultReturnURL()
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
