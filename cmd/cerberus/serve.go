@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"runtime/debug"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/cerberus-iam/cerberus/internal/config"
 	"github.com/cerberus-iam/cerberus/internal/devpg"
+	"github.com/cerberus-iam/cerberus/internal/memtrim"
 	"github.com/cerberus-iam/cerberus/internal/server"
 	"github.com/cerberus-iam/cerberus/internal/storage"
 	"github.com/cerberus-iam/cerberus/migrations"
@@ -165,10 +165,11 @@ func runServe(ctx context.Context, f *serveFlags) error {
 	if f.dev {
 		printDevBanner(a)
 	}
-	// Start-up (schema compilation, key generation, migrations) leaves
-	// garbage behind; hand it back to the OS so the idle footprint is what
-	// serving needs.
-	debug.FreeOSMemory()
+	// Start-up (schema compilation, key generation, migrations, package
+	// initialisation) leaves garbage and once-used binary pages behind; hand
+	// them back so the idle footprint is what serving needs.
+	st := memtrim.Release()
+	log.Debug("start-up memory released", "binary_pages_advised_bytes", st.BinaryBytes)
 
 	wctx, cancelWorkers := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})

@@ -6,15 +6,16 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/cerberus-iam/cerberus/schemas"
 )
 
-// compiledSchema compiles the embedded configuration schema once per process.
-var compiledSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
+// compiledSchema compiles the embedded configuration schema. It is not
+// cached: a process loads its configuration once, and the compiled schema
+// (about 1.5 MB) would otherwise stay on the heap for the process's life.
+func compiledSchema() (*jsonschema.Schema, error) {
 	c := jsonschema.NewCompiler()
 	c.Draft = jsonschema.Draft7
 	c.AssertFormat = true
@@ -36,7 +37,7 @@ var compiledSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
 		return nil, fmt.Errorf("compiling embedded config schema: %w", err)
 	}
 	return s, nil
-})
+}
 
 // node is a schema location seen through $ref, allOf, anyOf, oneOf and
 // if/then/else: the union of everything that can apply to one value.
