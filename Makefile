@@ -14,12 +14,20 @@ all: build
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/cerberus
 
-## run: start Cerberus in dev mode (managed Postgres, demo config, an echo upstream behind the proxy), create the OAuth2 demo client with the CLI and print its URLs
+## run: start Cerberus in dev mode (managed Postgres, demo config, an echo upstream behind the proxy, Mailpit for its mail), create the OAuth2 demo client with the CLI and print its URLs
+# Mailpit (pinned in go.mod as a go tool) catches the demo's mail: the first
+# build takes a few minutes, later ones come from the build cache.
+MAILPIT_SMTP ?= 127.0.0.1:1025
+MAILPIT_UI   ?= 127.0.0.1:8025
 run: build
 	@$(GO) build -o bin/echo ./deploy/examples/echo
+	@echo "Building Mailpit (the demo's mail catcher; the first build takes a few minutes)..."
+	@$(GO) build -o bin/mailpit github.com/axllent/mailpit
 	@./bin/echo & echo=$$!; \
+	./bin/mailpit --smtp $(MAILPIT_SMTP) --listen $(MAILPIT_UI) --disable-version-check --quiet & mailpit=$$!; \
 	./$(BIN) serve --dev --config deploy/examples/dev.yaml & server=$$!; \
-	trap 'kill $$server 2>/dev/null; wait $$server; kill $$echo 2>/dev/null' EXIT INT TERM; \
+	trap 'kill $$server 2>/dev/null; wait $$server; kill $$echo $$mailpit 2>/dev/null' EXIT INT TERM; \
+	echo "Mailpit: verification and recovery mails land at http://$(MAILPIT_UI)/ (SMTP $(MAILPIT_SMTP))"; \
 	scripts/demo-client.sh ./$(BIN) || true; \
 	wait $$server
 
