@@ -90,3 +90,19 @@ func TestViolations(t *testing.T) {
 		t.Fatalf("messages = %v", byName)
 	}
 }
+
+// Schemas come from configuration; whatever they hold, reading their
+// fields must not panic or loop.
+func FuzzFields(f *testing.F) {
+	f.Add(`{"properties":{"traits":{"type":"object","properties":{"a":{"type":"string"}}}}}`)
+	f.Add(`{"definitions":{"x":{"$ref":"#/definitions/x"}},"properties":{"traits":{"$ref":"#/definitions/x"}}}`)
+	f.Add(`{"properties":{"traits":{"properties":{"n":{"type":["null","integer"],"maxLength":3}}}}}`)
+	f.Fuzz(func(t *testing.T, raw string) {
+		fields, err := Fields(json.RawMessage(raw))
+		if err != nil {
+			return
+		}
+		_ = Nodes(fields, node.GroupPassword, map[string]any{})
+		_ = ParseForm(fields, url.Values{"traits.a": {"1"}})
+	})
+}
