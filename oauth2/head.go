@@ -56,7 +56,8 @@ type Head struct {
 	meta     *metadata
 	flows    *flow.Service
 	// enigma checks opaque tokens' HMACs on the fast introspection path.
-	enigma *fositehmac.HMACStrategy
+	enigma   *fositehmac.HMACStrategy
+	strategy *tokenStrategy
 }
 
 // New builds the head and makes sure signing keys exist (creating them
@@ -93,14 +94,15 @@ func New(ctx context.Context, o Options) (*Head, error) {
 	h.idSigner = &jwk.Signer{M: h.keys, Set: jwk.IDTokenSet}
 	hmac := compose.NewOAuth2HMACStrategy(h.fcfg)
 	h.enigma = &fositehmac.HMACStrategy{Config: h.fcfg}
-	strategy := &compose.CommonStrategy{
-		CoreStrategy: &tokenStrategy{
-			hmac: hmac,
-			jwt: &fositeoauth2.DefaultJWTStrategy{
-				Signer: &jwk.Signer{M: h.keys, Set: jwk.AccessTokenSet}, HMACSHAStrategy: hmac, Config: h.fcfg,
-			},
-			defaultJWT: s.jwtAccess,
+	h.strategy = &tokenStrategy{
+		hmac: hmac,
+		jwt: &fositeoauth2.DefaultJWTStrategy{
+			Signer: &jwk.Signer{M: h.keys, Set: jwk.AccessTokenSet}, HMACSHAStrategy: hmac, Config: h.fcfg,
 		},
+		defaultJWT: s.jwtAccess,
+	}
+	strategy := &compose.CommonStrategy{
+		CoreStrategy:               h.strategy,
 		OpenIDConnectTokenStrategy: &openid.DefaultStrategy{Signer: h.idSigner, Config: h.fcfg},
 		Signer:                     h.idSigner,
 	}

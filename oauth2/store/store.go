@@ -158,8 +158,10 @@ func (s *Store) create(ctx context.Context, kind, signature string, r fosite.Req
 		if err != nil {
 			return err
 		}
-		if intro, err = s.box.Seal(plain, introAD(sig)); err != nil {
-			return err
+		if plain != nil {
+			if intro, err = s.box.Seal(plain, introAD(sig)); err != nil {
+				return err
+			}
 		}
 	}
 	const insert = `INSERT INTO oauth2_tokens
