@@ -62,6 +62,9 @@ type Handler struct {
 	rand     io.Reader
 	// fields caches form.Fields per schema id.
 	fields sync.Map
+	// sendTimes evens out recovery and verification answers for known
+	// and unknown addresses (mail_timing.go).
+	sendTimes sendTimer
 }
 
 // New validates the options and returns a Handler.

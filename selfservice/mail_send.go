@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/mail"
 	"net/url"
+	"time"
 
 	"github.com/cerberus-iam/cerberus/identity"
 	"github.com/cerberus-iam/cerberus/internal/storage"
@@ -27,6 +28,7 @@ func validEmail(s string) bool {
 // notify_unknown_recipients, a mail saying no account uses it.
 func (h *Handler) sendMail(r *http.Request, f *flow.Flow, method, address string, known *identity.Identity) error {
 	ctx := r.Context()
+	started := time.Now()
 	mk := h.mailKind(f.Kind)
 	i := known
 	if i == nil {
@@ -87,6 +89,13 @@ func (h *Handler) sendMail(r *http.Request, f *flow.Flow, method, address string
 		if _, err := h.o.Identities.SetAddressStatus(ctx, i.ID, "email", address, identity.AddressSent); err != nil &&
 			!errors.Is(err, identity.ErrAddressGone) {
 			return err
+		}
+	}
+	if known == nil {
+		if i != nil {
+			h.sendTimes.observe(time.Since(started))
+		} else {
+			h.sendTimes.pad(ctx, started)
 		}
 	}
 	f.State = flow.StateSentEmail

@@ -265,3 +265,65 @@ func TestAdminRecovery(t *testing.T) {
 		}
 	}
 }
+
+// Links only work for their own flow and purpose, and a recovery address
+// that left the account in the meantime no longer recovers it.
+func TestRecoveryLinksForAnotherFlowAndChangedAddress(t *testing.T) {
+	e, smtp := newMailEnv(t, mailYAML("link"))
+	seedJane(t, e)
+	app := e.api()
+	send := func(kind string) map[string]any {
+		f := app.getJSON("/self-service/" + kind + "/api").json(t)
+		if r := app.postJSON(action(f), map[string]any{"method": "link", "email": "jane@example.org"}); r.status != 200 {
+			t.Fatalf("send %s: %d %s", kind, r.status, r.body)
+		}
+		return f
+	}
+	rf := send("recovery")
+	rlink := mailLink(t, smtp, "jane@example.org", 1)
+	vf := send("verification")
+	vlink := mailLink(t, smtp, "jane@example.org", 2)
+	token := func(link string) string { u, _ := url.Parse(link); return u.Query().Get("token") }
+
+	// A verification link on the recovery endpoint: no such recovery flow.
+	if r := app.getJSON("/self-service/recovery?flow=" + vf["id"].(string) + "&token=" + token(vlink)); r.status != 404 {
+		t.Fatalf("verification link as recovery: %d %s", r.status, r.body)
+	}
+	// The recovery token under another recovery flow's id.
+	other := send("recovery")
+	mailLink(t, smtp, "jane@example.org", 3)
+	if r := app.getJSON("/self-service/recovery?flow=" + other["id"].(string) + "&token=" + token(rlink)); r.status != 400 ||
+		!hasID(messageIDs(r.json(t)), 4060004) {
+		t.Fatalf("recovery token on another flow: %d %s", r.status, r.body)
+	}
+	// A browser following that link gets a fresh flow of its own with
+	// the message, not an error page.
+	b := e.browser()
+	r := b.get("/self-service/recovery?flow="+other["id"].(string)+"&token="+token(rlink), nil)
+	u, _ := url.Parse(r.location())
+	if r.status != http.StatusSeeOther || u.Path != "/recovery" {
+		t.Fatalf("browser on a bad link: %d %s", r.status, r.location())
+	}
+	if f := b.getJSON("/self-service/recovery/flows?id=" + u.Query().Get("flow")).json(t); !hasID(messageIDs(f), 4060004) {
+		t.Fatalf("fresh flow after a bad link: %v", f)
+	}
+
+	// jane changes her address; the link sent to the old one stops working.
+	list, _, _ := e.ids.List(context.Background(), identity.ListParams{Size: 1})
+	if _, err := e.ids.Update(context.Background(), list[0].ID, func(i *identity.Identity) error {
+		i.Traits = mustJSON(map[string]any{"email": "june@example.org", "full_name": "June", "phone_number": "+14155552671"})
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if r := app.getJSON("/self-service/recovery?flow=" + rf["id"].(string) + "&token=" + token(rlink)); r.status != 400 ||
+		!hasID(messageIDs(r.json(t)), 4060902) {
+		t.Fatalf("link to a removed address: %d %s", r.status, r.body)
+	}
+	// A browser posting without its CSRF token is refused.
+	f := b.startBrowserFlow("recovery", "")
+	if r := b.postJSON(action(f), map[string]any{"method": "link", "email": "june@example.org"}); r.status != http.StatusForbidden ||
+		errorID(r.json(t)) != "security_csrf_violation" {
+		t.Fatalf("recovery post without CSRF: %d %s", r.status, r.body)
+	}
+}
