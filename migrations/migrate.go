@@ -24,6 +24,8 @@ func FS() fs.FS { return embedded }
 
 // Migrator applies and inspects migrations on one database.
 type Migrator struct {
+	// Log receives one line per applied migration (slog.Default() by default).
+	Log      *slog.Logger
 	db       *sql.DB
 	provider *goose.Provider
 }
@@ -52,7 +54,7 @@ func New(pool *pgxpool.Pool, fsys fs.FS) (*Migrator, error) {
 		db.Close()
 		return nil, fmt.Errorf("loading migrations: %w", err)
 	}
-	return &Migrator{db: db, provider: p}, nil
+	return &Migrator{Log: slog.Default(), db: db, provider: p}, nil
 }
 
 // Close releases the migrator's database handle (not the pool).
@@ -63,7 +65,7 @@ func (m *Migrator) Up(ctx context.Context) (int, error) {
 	res, err := m.provider.Up(ctx)
 	for _, r := range res {
 		if r.Error == nil {
-			slog.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "duration_ms", r.Duration.Milliseconds())
+			m.Log.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "duration_ms", r.Duration.Milliseconds())
 		}
 	}
 	if err != nil {

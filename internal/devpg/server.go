@@ -128,8 +128,17 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	}
 	defer logFile.Close()
 
+	// Cerberus talks to its private server over a Unix socket in the
+	// cluster directory (a loopback TCP round trip costs noticeably more
+	// kernel time per query); TCP on loopback stays open for psql and
+	// friends. Socket paths are limited to 107 bytes, so a deep data
+	// directory falls back to TCP.
+	socketDir := ""
+	if len(filepath.Join(pgdata, ".s.PGSQL."+strconv.Itoa(port)+".lock")) <= 107 {
+		socketDir = pgdata
+	}
 	args := []string{"-D", pgdata, "-p", strconv.Itoa(port),
-		"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
+		"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + socketDir,
 		"-c", "logging_collector=off", "-c", "log_min_messages=warning",
 	}
 	if o.Ephemeral {
@@ -148,11 +157,16 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		return nil, fmt.Errorf("starting postgres: %w", err)
 	}
 
-	s.dsn = (&url.URL{
+	dsn := &url.URL{
 		Scheme: "postgres", User: url.UserPassword(superuser, password),
 		Host: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), Path: "/" + o.Database,
 		RawQuery: "sslmode=disable",
-	}).String()
+	}
+	if socketDir != "" {
+		dsn.Host = ""
+		dsn.RawQuery = url.Values{"host": {socketDir}, "port": {strconv.Itoa(port)}, "sslmode": {"disable"}}.Encode()
+	}
+	s.dsn = dsn.String()
 	if err := s.waitReady(ctx); err != nil {
 		s.Stop(context.Background())
 		return nil, err

@@ -184,6 +184,7 @@ func ensureTemplate(ctx context.Context, c *cluster) error {
 		pool.Close()
 		return err
 	}
+	m.Log = slog.New(slog.DiscardHandler)
 	_, err = m.Up(ctx)
 	m.Close()
 	pool.Close()
