@@ -150,7 +150,8 @@ func (h *Head) keyRetention(ctx context.Context) (time.Duration, error) {
 	return max(keep, longest) + time.Minute, nil
 }
 
-// Run keeps keys current and prunes expired tokens until ctx ends.
+// Run keeps keys current and prunes expired tokens, requests and login
+// sessions until ctx ends.
 func (h *Head) Run(ctx context.Context) {
 	go h.keys.Run(ctx)
 	t := time.NewTicker(10 * time.Minute)
@@ -166,6 +167,11 @@ func (h *Head) Run(ctx context.Context) {
 				h.o.Log.Warn("pruning expired oauth2 tokens", "error", err)
 			} else if n > 0 {
 				h.o.Log.Debug("pruned expired oauth2 tokens", "count", n)
+			}
+			if n, err := h.flows.Store.Prune(ctx, h.o.Now().Add(-time.Hour)); err != nil && ctx.Err() == nil {
+				h.o.Log.Warn("pruning expired login and consent requests", "error", err)
+			} else if n > 0 {
+				h.o.Log.Debug("pruned expired login and consent requests", "count", n)
 			}
 		}
 	}
