@@ -47,7 +47,9 @@ func TestFlowLifecycleAndPrune(t *testing.T) {
 		}
 		return f
 	}
-	verifier := func(u string) string { return u[len("https://auth.example/oauth2/auth?client_id=app&login_verifier="):] }
+	verifier := func(u string) string {
+		return u[len("https://auth.example/oauth2/auth?client_id=app&login_verifier="):]
+	}
 
 	granted := start()
 	to, err := s.AcceptLogin(ctx, granted.ID, AcceptLogin{Subject: "alice"})
