@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/cerberus-iam/cerberus/identity"
 	"github.com/cerberus-iam/cerberus/identity/api"
@@ -40,9 +41,10 @@ func (a *app) mountIdentity(ctx context.Context) error {
 		Cookie: session.CookieConfig{
 			Name: sc.Cookie.Name, Domain: sc.Cookie.Domain, Path: sc.Cookie.Path,
 			SameSite: sameSite(sc.Cookie.SameSite), Persistent: sc.Cookie.IsPersistent(),
-			// As Kratos: Secure everywhere but --dev (browsers refuse Secure
-			// cookies over plain http except on localhost).
-			Secure: !a.dev,
+			// Secure whenever the public URL is https, as the CSRF cookie;
+			// a deployment served over plain http (a laptop, a test) gets
+			// cookies its browser will send back.
+			Secure: strings.HasPrefix(base, "https://"),
 		},
 	})
 	a.identity = &identityHead{identities: ids, sessions: mgr}
