@@ -1,6 +1,7 @@
 package oauth2
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/ory/fosite"
@@ -19,6 +20,11 @@ func (h *Head) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ar, err := h.provider.NewAccessRequest(ctx, r, session)
+	if errors.Is(err, fosite.ErrJTIKnown) {
+		// A replayed client assertion is failed client authentication
+		// (RFC 7523 §3 item 7, RFC 6749 §5.2), not fosite's own error code.
+		err = fosite.ErrInvalidClient.WithHint("The client assertion was already used: its jti must be unique.").WithWrap(err)
+	}
 	if err != nil {
 		h.provider.WriteAccessError(ctx, w, ar, err)
 		return

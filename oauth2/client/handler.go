@@ -75,7 +75,8 @@ func (h *Handler) prepare(ctx context.Context, c *Client, old *Client) error {
 		c.ID = id.String()
 	}
 	switch {
-	case c.IsPublic():
+	case c.IsPublic() || c.TokenEndpointAuthMethod == "private_key_jwt":
+		// No secret to keep or make: these authenticate without one.
 		c.hashedSecret = nil
 	case c.Secret == "" && old != nil && len(old.hashedSecret) > 0:
 		// PUT without client_secret keeps the current one.

@@ -84,6 +84,9 @@ func (c *Client) Validate() error {
 	if c.TokenEndpointAuthMethod == "none" && c.Secret != "" {
 		return bad("A client with token_endpoint_auth_method none (a public client) must not have a client_secret.")
 	}
+	if c.TokenEndpointAuthMethod == "private_key_jwt" && c.Secret != "" {
+		return bad("A client with token_endpoint_auth_method private_key_jwt authenticates with its keys, not a client_secret.")
+	}
 	if c.JWKS != nil && c.JWKSURI != "" {
 		return bad("Fields jwks and jwks_uri must not both be set.")
 	}
