@@ -99,7 +99,9 @@ func (h *Handler) sentForm(f *flow.Flow, method, address string) {
 		f.UI.Upsert(node.NewSubmit(g, methodLink, text.NewInfoNodeLabelSubmit()))
 		return
 	}
-	f.UI.Upsert(node.NewInput(g, "code", node.InputText, mk.codeLabel(), node.Required,
+	// Not marked required: the resend button posts the same form without
+	// a code, and a browser would refuse to send it.
+	f.UI.Upsert(node.NewInput(g, "code", node.InputText, mk.codeLabel(),
 		node.WithAutocomplete("one-time-code"), func(a *node.InputAttributes) { a.Pattern = "[0-9]{6}"; a.MaxLength = 6 }))
 	f.UI.Upsert(node.NewSubmit(g, methodCode, text.NewInfoNodeLabelSubmit()))
 	if address != "" {
@@ -136,6 +138,11 @@ func (h *Handler) mailAfterURL(f *flow.Flow) string {
 func (h *Handler) submitMail(w http.ResponseWriter, r *http.Request, f *flow.Flow, b *submission) error {
 	mk := h.mailKind(f.Kind)
 	method := b.str("method")
+	if method == "" && f.State == flow.StateSentEmail && b.str("email") != "" {
+		// The resend button of a form: only the pressed button is posted,
+		// not the method=code one beside it.
+		method = h.flowMethod(f)
+	}
 	if method != h.flowMethod(f) || !h.methodEnabled(method) || h.o.Codes == nil {
 		f.UI.AddMessage(noStrategy(f.Kind))
 		return h.respondInvalid(w, r, f, http.StatusBadRequest)
