@@ -126,7 +126,7 @@ func (h *Head) finishLogin(w http.ResponseWriter, r *http.Request, ar fosite.Aut
 		return rejection(f.LoginError)
 	}
 	a := f.Login
-	authAt := a.AuthenticatedAt
+	authAt := f.AuthenticatedAt
 	if f.LoginSkip {
 		if ls := h.loginSession(r); ls != nil && ls.ID == f.LoginSessionID {
 			authAt = ls.AuthenticatedAt
@@ -233,7 +233,7 @@ func (h *Head) rememberLogin(ctx context.Context, w http.ResponseWriter, f *flow
 		return err
 	}
 	ls := &flow.LoginSession{
-		ID: f.LoginSessionID, Subject: a.Subject, Remember: true, AuthenticatedAt: a.AuthenticatedAt.UTC(),
+		ID: f.LoginSessionID, Subject: a.Subject, Remember: true, AuthenticatedAt: f.AuthenticatedAt,
 		IdentityProviderSessionID: a.IdentityProviderSessionID,
 	}
 	var maxAge time.Duration

@@ -135,7 +135,8 @@ func (s *Service) AcceptLogin(ctx context.Context, challenge string, a AcceptLog
 		if a.AuthenticatedAt.IsZero() {
 			a.AuthenticatedAt = s.Now().UTC()
 		}
-		f.Login, f.Subject = &a, a.Subject
+		// Kept in the flow: the accept body's field is not (JSON "-").
+		f.Login, f.Subject, f.AuthenticatedAt = &a, a.Subject, a.AuthenticatedAt.UTC()
 		return nil
 	})
 }
