@@ -1,16 +1,11 @@
 package config
 
 import (
-	"bytes"
 	"errors"
-	"fmt"
-	"io/fs"
 	"strings"
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
-
-	"github.com/cerberus-iam/cerberus/schemas"
 )
 
 // subSchemas caches compiled schemas by reference.
@@ -22,25 +17,9 @@ func compileRef(ref string) (*jsonschema.Schema, error) {
 	if s, ok := subSchemas.Load(ref); ok {
 		return s.(*jsonschema.Schema), nil
 	}
-	c := jsonschema.NewCompiler()
-	c.Draft = jsonschema.Draft7
-	c.AssertFormat = true
-	err := fs.WalkDir(schemas.Config, ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
-			return err
-		}
-		data, err := fs.ReadFile(schemas.Config, path)
-		if err != nil {
-			return err
-		}
-		return c.AddResource(schemas.BaseURL+path, bytes.NewReader(data))
-	})
+	s, err := compileEmbedded(ref)
 	if err != nil {
-		return nil, fmt.Errorf("loading embedded schemas: %w", err)
-	}
-	s, err := c.Compile(schemas.BaseURL + ref)
-	if err != nil {
-		return nil, fmt.Errorf("compiling embedded schema %s: %w", ref, err)
+		return nil, err
 	}
 	subSchemas.Store(ref, s)
 	return s, nil

@@ -16,6 +16,13 @@ import (
 // cached: a process loads its configuration once, and the compiled schema
 // (about 1.5 MB) would otherwise stay on the heap for the process's life.
 func compiledSchema() (*jsonschema.Schema, error) {
+	return compileEmbedded(schemas.ConfigRoot)
+}
+
+// compileEmbedded compiles one location in the embedded schemas, such as
+// "config.schema.json" or "config/authenticators.json#/definitions/jwt",
+// with every embedded file available to its $refs.
+func compileEmbedded(ref string) (*jsonschema.Schema, error) {
 	c := jsonschema.NewCompiler()
 	c.Draft = jsonschema.Draft7
 	c.AssertFormat = true
@@ -30,11 +37,11 @@ func compiledSchema() (*jsonschema.Schema, error) {
 		return c.AddResource(schemas.BaseURL+path, bytes.NewReader(data))
 	})
 	if err != nil {
-		return nil, fmt.Errorf("loading embedded config schema: %w", err)
+		return nil, fmt.Errorf("loading embedded schemas: %w", err)
 	}
-	s, err := c.Compile(schemas.BaseURL + schemas.ConfigRoot)
+	s, err := c.Compile(schemas.BaseURL + ref)
 	if err != nil {
-		return nil, fmt.Errorf("compiling embedded config schema: %w", err)
+		return nil, fmt.Errorf("compiling embedded schema %s: %w", ref, err)
 	}
 	return s, nil
 }
