@@ -15,6 +15,11 @@ import (
 type BrowserSessions interface {
 	// BrowserSession returns the request's active session, or nil.
 	BrowserSession(r *http.Request) (*BrowserSession, error)
+	// EndBrowserSession signs the browser out of Cerberus (revokes its
+	// session and clears the cookie); no session is not an error. The
+	// built-in logout calls it, so RP-initiated logout ends the session
+	// the next authorization would otherwise skip the login with.
+	EndBrowserSession(w http.ResponseWriter, r *http.Request) error
 }
 
 // BrowserSession is a signed-in end-user.
@@ -129,4 +134,13 @@ func (h *Head) RejectConsentFor(ctx context.Context, challenge string) (string, 
 	return h.flows.RejectConsent(ctx, challenge, flow.Rejection{
 		Error: "access_denied", Description: "The end-user denied the request.",
 	})
+}
+
+// endBrowserSession ends the identity session too when logouts are
+// Cerberus's own (no urls.logout app decides).
+func (h *Head) endBrowserSession(w http.ResponseWriter, r *http.Request) error {
+	if h.o.Sessions == nil || h.s.urls.Logout != "" {
+		return nil
+	}
+	return h.o.Sessions.EndBrowserSession(w, r)
 }

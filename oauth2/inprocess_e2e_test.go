@@ -229,4 +229,15 @@ func TestInProcessLoginAndConsent(t *testing.T) {
 	if loc == nil || loc.Query().Get("error") != "access_denied" {
 		t.Fatalf("deny: %s", resp.Header.Get("Location"))
 	}
+
+	// 4. Logging out through the OpenID provider ends the Cerberus session
+	// too: the next authorization shows the login page again.
+	resp = b.get(in.Public + "/oauth2/sessions/logout")
+	if resp.Request.URL.Path != "/oauth2/sessions/logout/done" {
+		t.Fatalf("logout ended at %s (%d)", resp.Request.URL, resp.StatusCode)
+	}
+	resp = b.get(r1.cfg.AuthCodeURL("state-relogin", oauth2.S256ChallengeOption(pkce)))
+	if resp.Request.URL.Path != "/login" {
+		t.Fatalf("after logout the login page must show, got %s", resp.Request.URL)
+	}
 }

@@ -69,7 +69,10 @@ func (h *Head) startLogout(w http.ResponseWriter, r *http.Request) error {
 	}
 	ls := h.loginSession(r)
 	if ls == nil {
-		// Nobody is signed in here: nothing to end.
+		// No OAuth2 login to end here; a Cerberus session may remain.
+		if err := h.endBrowserSession(w, r); err != nil {
+			return err
+		}
 		http.Redirect(w, r, h.postLogoutURL(post, state), http.StatusFound)
 		return nil
 	}
@@ -114,6 +117,9 @@ func (h *Head) finishLogout(w http.ResponseWriter, r *http.Request, verifier str
 		return
 	}
 	h.setCookie(w, sessionCookie, "", h.s.publicPath(""), -1)
+	if err := h.endBrowserSession(w, r); err != nil {
+		httpx.LogError(r, httpx.ErrInternal.WithCause(err))
+	}
 	to := h.postLogoutURL(l.PostLogoutRedirectURI, l.ClientState)
 	if len(frames) == 0 {
 		http.Redirect(w, r, to, http.StatusFound)

@@ -97,6 +97,19 @@ func (b browserSessions) BrowserSession(r *http.Request) (*oauth2.BrowserSession
 		ExpiresAt: s.ExpiresAt, AMR: amr, ACR: string(s.AAL)}, nil
 }
 
+// EndBrowserSession implements oauth2.BrowserSessions.
+func (b browserSessions) EndBrowserSession(w http.ResponseWriter, r *http.Request) error {
+	tok, _ := b.m.TokenFromRequest(r)
+	if tok == "" {
+		return nil
+	}
+	b.m.ClearCookie(w)
+	if err := b.m.RevokeByToken(r.Context(), tok); err != nil && !errors.Is(err, session.ErrNoSession) {
+		return err
+	}
+	return nil
+}
+
 // identityClaims gives an identity's OpenID Connect claims by scope (Core
 // §5.4) from its traits: the usual trait names (email, name or full_name,
 // first/last names, username, phone or phone_number, address) and the
