@@ -10,8 +10,10 @@ import (
 // allowedHooks says which hooks each position runs, as Kratos allows them.
 var allowedHooks = map[string][]string{
 	"login.after":        {hookRevokeActiveSessions, hookRequireVerifiedAddress, hookWebHook},
-	"registration.after": {hookSession, hookWebHook},
+	"registration.after": {hookSession, hookShowVerificationUI, hookWebHook},
 	"settings.after":     {hookRevokeActiveSessions, hookWebHook},
+	"recovery.after":     {hookRevokeActiveSessions, hookWebHook},
+	"verification.after": {hookWebHook},
 	"before":             {hookWebHook},
 }
 
@@ -59,7 +61,10 @@ func CheckConfig(c config.SelfService) error {
 	after("login", f.Login.After, "password")
 	after("registration", f.Registration.After, "password")
 	after("settings", f.Settings.After, "password", "profile")
-	for name, b := range map[string]*config.BeforeHooks{"login": f.Login.Before, "registration": f.Registration.Before, "settings": f.Settings.Before} {
+	check("recovery.after", "recovery.after", f.Recovery.After.Hooks)
+	check("verification.after", "verification.after", f.Verification.After.Hooks)
+	for name, b := range map[string]*config.BeforeHooks{"login": f.Login.Before, "registration": f.Registration.Before,
+		"settings": f.Settings.Before, "recovery": f.Recovery.Before, "verification": f.Verification.Before} {
 		if b != nil {
 			check(name+".before", "before", b.Hooks)
 		}

@@ -17,6 +17,9 @@ func TestCheckConfig(t *testing.T) {
 		{`{flows: {settings: {after: {hooks: [{hook: web_hook}]}}}}`, `web_hook needs config.url`},
 		{`{flows: {login: {before: {hooks: [{hook: require_verified_address}]}}}}`, `login.before.hooks[0]`},
 		{`{flows: {login: {after: {hooks: [{hook: revoke_active_sessions}, {hook: require_verified_address}]}}, registration: {after: {password: {hooks: [{hook: session}]}}}}}`, ``},
+		{`{flows: {recovery: {after: {hooks: [{hook: session}]}}}}`, `recovery.after.hooks[0]: hook "session" cannot run here`},
+		{`{flows: {verification: {after: {hooks: [{hook: revoke_active_sessions}]}}}}`, `verification.after.hooks[0]`},
+		{`{flows: {recovery: {after: {hooks: [{hook: revoke_active_sessions}]}}, registration: {after: {password: {hooks: [{hook: session}, {hook: show_verification_ui}]}}}}}`, ``},
 	}
 	for _, tc := range cases {
 		f := filepath.Join(t.TempDir(), "c.yaml")

@@ -4,7 +4,9 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -171,5 +173,50 @@ func TestLoginBlockedUntilVerified(t *testing.T) {
 	}
 	if r := login(); r.status != 200 || r.json(t)["session_token"] == nil {
 		t.Fatalf("verified login: %d %s", r.status, r.body)
+	}
+}
+
+// The code mail's link verifies with one click; a browser sign-up with
+// show_verification_ui lands on the verification page; bad addresses and
+// expired flows get Kratos's answers.
+func TestVerificationLinkInCodeMailAndBrowserSignUp(t *testing.T) {
+	e, smtp := newMailEnv(t, mailYAML("code")+"    registration: { after: { password: { hooks: [{ hook: session }, { hook: show_verification_ui }] } } }\n")
+	b := e.browser()
+	f := b.startBrowserFlow("registration", "")
+	r := b.postForm(action(f), url.Values{"csrf_token": {csrfOf(f)}, "method": {"password"}, "password": {testPassword},
+		"traits.email": {"jane@example.org"}, "traits.full_name": {"Jane Doe"}, "traits.phone_number": {"+14155552671"}})
+	if r.status != http.StatusSeeOther || !strings.Contains(r.location(), "/verification?flow=") {
+		t.Fatalf("browser sign-up with show_verification_ui: %d %s", r.status, r.location())
+	}
+	m := smtp.WaitTo(t, "jane@example.org", 1)
+	link := linkRE.FindString(m.Text)
+	if !strings.Contains(link, "code=") {
+		t.Fatalf("the code mail has no one-click link: %s", m.Text)
+	}
+	r = e.browser().get(link, nil)
+	if r.status != http.StatusSeeOther || !strings.Contains(r.location(), "/verification?flow=") {
+		t.Fatalf("one-click link: %d %s", r.status, r.location())
+	}
+	list, _, _ := e.ids.List(context.Background(), identity.ListParams{Size: 1})
+	if !list[0].VerifiableAddresses[0].Verified {
+		t.Fatal("the one-click link did not verify")
+	}
+
+	app := e.api()
+	vf := app.getJSON("/self-service/verification/api").json(t)
+	for addr, want := range map[string]int{"": 4000002, "not an address": 4000004, "Jane <jane@example.org>": 4000004} {
+		r := app.postJSON(action(vf), map[string]any{"method": "code", "email": addr})
+		if r.status != 400 || !hasID(messageIDs(r.json(t)), want) {
+			t.Errorf("email %q: %d %s", addr, r.status, r.body)
+		}
+	}
+	if r := app.postJSON(action(vf), map[string]any{"method": "link", "email": "jane@example.org"}); r.status != 400 ||
+		!hasID(messageIDs(r.json(t)), 4010006) {
+		t.Errorf("a method other than flows.verification.use: %d %s", r.status, r.body)
+	}
+	e.clock.Add(2 * time.Hour)
+	r = app.postJSON(action(vf), map[string]any{"method": "code", "email": "jane@example.org"})
+	if r.status != http.StatusGone || errorID(r.json(t)) != "self_service_flow_expired" || r.json(t)["use_flow_id"] == nil {
+		t.Fatalf("expired flow: %d %s", r.status, r.body)
 	}
 }
