@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -150,7 +151,7 @@ func TestLinks(t *testing.T) {
 	for name, try := range map[string]func() error{
 		"another flow's id": func() error { _, err := f.s.UseLink(ctx, Recovery, other, tok, t0); return err },
 		"another purpose":   func() error { _, err := f.s.UseLink(ctx, Verification, fid, tok, t0); return err },
-		"tampered token":    func() error { _, err := f.s.UseLink(ctx, Recovery, fid, tok[:len(tok)-1]+"A", t0); return err },
+		"tampered token":    func() error { _, err := f.s.UseLink(ctx, Recovery, fid, tamper(tok), t0); return err },
 		"empty token":       func() error { _, err := f.s.UseLink(ctx, Recovery, fid, "", t0); return err },
 		"expired":           func() error { _, err := f.s.UseLink(ctx, Recovery, fid, tok, t0.Add(time.Hour)); return err },
 	} {
@@ -191,4 +192,13 @@ func mustAtoi(s string) int {
 		n = n*10 + int(r-'0')
 	}
 	return n
+}
+
+// tamper changes a token's last character (to another one).
+func tamper(tok string) string {
+	last := "A"
+	if strings.HasSuffix(tok, "A") {
+		last = "B"
+	}
+	return tok[:len(tok)-1] + last
 }
