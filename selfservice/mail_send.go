@@ -3,6 +3,7 @@ package selfservice
 import (
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/mail"
 	"net/url"
@@ -81,7 +82,12 @@ func (h *Handler) sendMail(r *http.Request, f *flow.Flow, method, address string
 		}
 	}
 	if send {
-		if _, err := h.o.Courier.Send(ctx, address, tt, data); err != nil {
+		_, err := h.o.Courier.Send(ctx, address, tt, data)
+		if errors.Is(err, courier.ErrRecipientLimit) {
+			// The same answer as ever: telling would say the address gets
+			// mail, that is, has an account.
+			slog.WarnContext(ctx, "recovery/verification mail not sent: too many recently to this address", "flow_id", f.ID)
+		} else if err != nil {
 			return err
 		}
 	}

@@ -2,6 +2,7 @@ package courier
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/mail"
@@ -34,7 +35,20 @@ func New(store *Store, t *Templates, now func() time.Time, rnd io.Reader, notify
 	return &Courier{store: store, templates: t, now: now, rand: rnd, notify: notify}
 }
 
-// Send renders template tt for to and queues it. It returns the message id.
+// Mail bombing guard: at most recipientLimit messages to one address per
+// recipientWindow. Self-service lets anyone ask for a mail to any
+// address; without a cap, a script could flood a stranger's inbox.
+const (
+	recipientLimit  = 10
+	recipientWindow = 15 * time.Minute
+)
+
+// ErrRecipientLimit: the address got recipientLimit messages within
+// recipientWindow; this one was not queued.
+var ErrRecipientLimit = errors.New("courier: too many messages to this address recently")
+
+// Send renders template tt for to and queues it. It returns the message
+// id, or ErrRecipientLimit when the address has had its share.
 func (c *Courier) Send(ctx context.Context, to string, tt TemplateType, data *TemplateData) (uuid.UUID, error) {
 	addr, err := mail.ParseAddress(to)
 	if err != nil || addr.Name != "" {
@@ -49,6 +63,11 @@ func (c *Courier) Send(ctx context.Context, to string, tt TemplateType, data *Te
 		return uuid.Nil, err
 	}
 	now := c.now().UTC().Truncate(time.Microsecond)
+	if n, err := c.store.CountSince(ctx, addr.Address, now.Add(-recipientWindow)); err != nil {
+		return uuid.Nil, err
+	} else if n >= recipientLimit {
+		return uuid.Nil, ErrRecipientLimit
+	}
 	m := &Message{ID: newID(c.rand), Status: StatusQueued, Recipient: addr.Address, TemplateType: tt, Content: content,
 		NextAttemptAt: now, CreatedAt: now, UpdatedAt: now}
 	if err := c.store.Insert(ctx, m); err != nil {

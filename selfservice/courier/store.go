@@ -131,6 +131,14 @@ func (s *Store) Finish(ctx context.Context, id, owner, dispatchID uuid.UUID, now
 	return ok, storage.Translate(err)
 }
 
+// CountSince counts the messages queued for recipient since t.
+func (s *Store) CountSince(ctx context.Context, recipient string, t time.Time) (int, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM courier_messages WHERE lower(recipient) = lower($1) AND created_at > $2`,
+		recipient, t).Scan(&n)
+	return n, storage.Translate(err)
+}
+
 // ListParams select a page of messages, newest first.
 type ListParams struct {
 	Status    Status
