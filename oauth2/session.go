@@ -39,11 +39,10 @@ var (
 )
 
 // NewSession returns an empty session for fosite to fill or decode into.
+// The ID token claims and headers are created when first asked for, so a
+// grant without an ID token (client_credentials) stores none.
 func NewSession() *Session {
-	return &Session{DefaultSession: &openid.DefaultSession{
-		Claims:  &jwt.IDTokenClaims{},
-		Headers: &jwt.Headers{},
-	}}
+	return &Session{DefaultSession: &openid.DefaultSession{}}
 }
 
 // GetFlowID returns the flow that granted the session.
