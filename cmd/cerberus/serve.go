@@ -248,5 +248,8 @@ func validateHeads(c *config.Config) error {
 	if err := validateSelfService(c); err != nil {
 		return err
 	}
+	if err := oauth2.Validate(c); err != nil {
+		return err
+	}
 	return validateProxy(c)
 }
