@@ -139,6 +139,16 @@ func (s *Store) CountSince(ctx context.Context, recipient string, t time.Time) (
 	return n, storage.Translate(err)
 }
 
+// Release hands claimed messages that owner did not start sending back to
+// the queue at once (the instance is shutting down), without counting the
+// attempt.
+func (s *Store) Release(ctx context.Context, owner uuid.UUID, ids []uuid.UUID, now time.Time) error {
+	_, err := s.pool.Exec(ctx, `UPDATE courier_messages SET status = 'queued', lease_owner = NULL, next_attempt_at = $3,
+		send_count = send_count - 1, updated_at = $3 WHERE id = ANY($2) AND lease_owner = $1 AND status = 'processing'`,
+		owner, ids, now)
+	return storage.Translate(err)
+}
+
 // ListParams select a page of messages, newest first.
 type ListParams struct {
 	Status    Status

@@ -103,9 +103,22 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	for _, m := range batch {
-		// Finish what was claimed even while shutting down: the row then
-		// says what happened instead of waiting out its lease.
+	for k, m := range batch {
+		if ctx.Err() != nil {
+			// Shutting down: what was claimed but not started goes back to
+			// the queue now, for any instance, instead of waiting out its
+			// lease.
+			ids := make([]uuid.UUID, 0, len(batch)-k)
+			for _, x := range batch[k:] {
+				ids = append(ids, x.ID)
+			}
+			if err := w.o.Store.Release(context.WithoutCancel(ctx), w.owner, ids, w.now()); err != nil {
+				w.o.Log.Warn("courier: releasing claimed messages failed; they are retried when their lease ends", "error", err)
+			}
+			break
+		}
+		// The message being sent is finished even if shutdown starts
+		// meanwhile, so its row says what happened.
 		w.deliver(context.WithoutCancel(ctx), m)
 	}
 	return len(batch), nil

@@ -225,3 +225,47 @@ func TestRunWakesOnSendAndStopsWithContext(t *testing.T) {
 	cancel()
 	<-done
 }
+
+// TestShutdownReleasesUnsentClaims: a worker stopping mid-batch finishes
+// the message it is sending and hands the ones it had not started back to
+// the queue at once, uncounted.
+func TestShutdownReleasesUnsentClaims(t *testing.T) {
+	e := newEnv(t, mailtest.Options{Security: mailtest.Plain})
+	ctx := context.Background()
+	var ids []uuid.UUID
+	for i := range 3 {
+		id, _ := e.courier.Send(ctx, fmt.Sprintf("s%d@example.com", i), VerificationValid, nil)
+		ids = append(ids, id)
+	}
+	w := e.worker(5)
+	stopping, cancel := context.WithCancel(ctx)
+	w.o.Sender = senderFunc(func(c context.Context, m *Outgoing) error {
+		cancel() // SIGTERM arrives while the first message is on its way
+		return e.sender.Send(c, m)
+	})
+	if n, err := w.RunOnce(stopping); err != nil || n != 3 {
+		t.Fatalf("claimed %d, %v", n, err)
+	}
+	sent, released := 0, 0
+	for _, id := range ids {
+		m, _ := e.store.Get(ctx, id)
+		switch {
+		case m.Status == StatusSent && m.SendCount == 1:
+			sent++
+		case m.Status == StatusQueued && m.SendCount == 0 && !m.NextAttemptAt.After(e.clock.Now()):
+			released++
+		default:
+			t.Fatalf("after shutdown: %+v", m)
+		}
+	}
+	if sent != 1 || released != 2 {
+		t.Fatalf("sent %d, released %d", sent, released)
+	}
+	if n, _ := e.worker(5).RunOnce(ctx); n != 2 {
+		t.Fatal("another worker could not take the released messages at once")
+	}
+}
+
+type senderFunc func(context.Context, *Outgoing) error
+
+func (f senderFunc) Send(ctx context.Context, m *Outgoing) error { return f(ctx, m) }
