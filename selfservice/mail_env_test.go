@@ -33,7 +33,8 @@ func mailYAML(use string) string {
 
 // newMailEnv is newEnv with a real courier: a queue in the test database,
 // a worker delivering to an SMTP server on loopback, and the code store.
-func newMailEnv(t *testing.T, selfserviceYAML string) (*env, *mailtest.Server) {
+// templates, when given, override the built-in mail templates.
+func newMailEnv(t *testing.T, selfserviceYAML string, templates ...config.Courier) (*env, *mailtest.Server) {
 	t.Helper()
 	smtp := mailtest.New(t, mailtest.Options{Security: mailtest.Plain})
 	e := newEnvWith(t, selfserviceYAML, identitytest.Hasher(t), func(pool *pgxpool.Pool, o *Options) {
@@ -42,7 +43,11 @@ func newMailEnv(t *testing.T, selfserviceYAML string) (*env, *mailtest.Server) {
 			t.Fatal(err)
 		}
 		st := courier.NewStore(pool, box)
-		tpl, err := courier.LoadTemplates(config.Courier{})
+		tc := config.Courier{}
+		if len(templates) > 0 {
+			tc = templates[0]
+		}
+		tpl, err := courier.LoadTemplates(tc)
 		if err != nil {
 			t.Fatal(err)
 		}

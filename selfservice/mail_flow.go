@@ -169,7 +169,8 @@ func (h *Handler) submitMail(w http.ResponseWriter, r *http.Request, f *flow.Flo
 		f.UI.AddFieldMessage("email", text.NewValidationInvalidFormat("email", email))
 		return h.respondInvalid(w, r, f, http.StatusBadRequest)
 	}
-	if err := h.sendMail(r, f, method, identity.NormalizeAddress("email", email), nil); err != nil {
+	tp, _ := b.transientPayload().(map[string]any)
+	if err := h.sendMail(r, f, method, identity.NormalizeAddress("email", email), nil, tp); err != nil {
 		return err
 	}
 	return h.respondInvalid(w, r, f, http.StatusOK)

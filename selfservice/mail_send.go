@@ -26,8 +26,9 @@ func validEmail(s string) bool {
 // sent_email. known is the identity when the caller already has it (after
 // registration); otherwise the address is looked up. An address no
 // account has gets the same answer (no account enumeration) and, with
-// notify_unknown_recipients, a mail saying no account uses it.
-func (h *Handler) sendMail(r *http.Request, f *flow.Flow, method, address string, known *identity.Identity) error {
+// notify_unknown_recipients, a mail saying no account uses it. tp is the
+// submission's transient_payload, which templates see.
+func (h *Handler) sendMail(r *http.Request, f *flow.Flow, method, address string, known *identity.Identity, tp map[string]any) error {
 	ctx := r.Context()
 	started := time.Now()
 	mk := h.mailKind(f.Kind)
@@ -53,7 +54,7 @@ func (h *Handler) sendMail(r *http.Request, f *flow.Flow, method, address string
 	if err := h.o.Codes.Revoke(ctx, f.ID, now); err != nil {
 		return err
 	}
-	data := &courier.TemplateData{RequestURL: f.RequestURL}
+	data := &courier.TemplateData{RequestURL: f.RequestURL, TransientPayload: tp}
 	tt := mk.codeInvalid
 	if method == methodLink {
 		tt = mk.linkInvalid

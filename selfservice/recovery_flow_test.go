@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cerberus-iam/cerberus/identity"
+	"github.com/cerberus-iam/cerberus/internal/config"
 )
 
 // seedJane creates jane with a password and signs her in twice through
@@ -325,5 +326,21 @@ func TestRecoveryLinksForAnotherFlowAndChangedAddress(t *testing.T) {
 	if r := b.postJSON(action(f), map[string]any{"method": "link", "email": "june@example.org"}); r.status != http.StatusForbidden ||
 		errorID(r.json(t)) != "security_csrf_violation" {
 		t.Fatalf("recovery post without CSRF: %d %s", r.status, r.body)
+	}
+}
+
+// Templates see the identity's traits and the submission's
+// transient_payload.
+func TestRecoveryTemplateData(t *testing.T) {
+	subject := "base64://" + b64(`Hi {{ .Identity.traits.full_name }} ({{ .TransientPayload.app }})`)
+	tc := config.Courier{Templates: &config.CourierTemplates{RecoveryCode: &config.TemplateVariants{
+		Valid: &config.TemplateChannels{Email: &config.EmailTemplateURLs{Subject: subject}}}}}
+	e, smtp := newMailEnv(t, mailYAML("code"), tc)
+	seedJane(t, e)
+	app := e.api()
+	f := app.getJSON("/self-service/recovery/api").json(t)
+	app.postJSON(action(f), map[string]any{"method": "code", "email": "jane@example.org", "transient_payload": map[string]any{"app": "ios"}})
+	if m := smtp.WaitTo(t, "jane@example.org", 1); m.Subject != "Hi Jane Doe (ios)" {
+		t.Fatalf("subject = %q", m.Subject)
 	}
 }

@@ -30,7 +30,7 @@ func (h *Handler) verifyAfterRegistration(w http.ResponseWriter, r *http.Request
 		}
 		vf, err := h.newFlow(w, r, flow.Verification, f.Type, flowParams{returnTo: f.ReturnTo})
 		if err == nil {
-			err = h.sendMail(r, vf, v.Use, a.Value, i)
+			err = h.sendMail(r, vf, v.Use, a.Value, i, nil)
 		}
 		if err == nil {
 			vf.UpdatedAt = h.timestamp()
