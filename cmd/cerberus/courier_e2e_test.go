@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"syscall"
@@ -144,6 +145,19 @@ func TestCourierSMTPOutageMidQueue(t *testing.T) {
 			t.Fatal("messages queued during the outage were not retried")
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+	// The outage shows on the metrics an operator alerts on.
+	resp, err := http.Get(in.Admin + "/admin/metrics/prometheus")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, m := range []string{`cerberus_courier_messages{status="queued"}`, "cerberus_courier_oldest_queued_seconds",
+		`cerberus_courier_dispatches_total{outcome="retry"}`} {
+		if !strings.Contains(string(metrics), m) {
+			t.Errorf("metrics lack %s", m)
+		}
 	}
 	smtp.Start()
 	mails := smtp.WaitFor(t, 30*time.Second, "all ten", func(ms []*mailtest.Mail) bool { return len(ms) >= 10 })

@@ -28,6 +28,7 @@ func (a *app) mountCourier(ctx context.Context) error {
 		return err
 	}
 	store := courier.NewStore(a.pool, box)
+	a.reg.MustRegister(courier.NewQueueCollector(store, a.now))
 	var wake func()
 	if c.SMTP.ConnectionURI != "" {
 		sender, err := courier.NewSMTP(c.SMTP, a.log)
