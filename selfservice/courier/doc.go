@@ -16,8 +16,9 @@
 //
 // Files: message.go (model and JSON), store.go (Postgres), template.go
 // and templates/ (built-in and overridden templates), smtp.go (go-mail
-// sender), worker.go (the queue worker), courier.go (queueing), api.go
-// (admin routes).
+// sender), worker.go (the queue worker), courier.go (queueing, with a
+// per-address cap against mail bombing), api.go (admin routes), metrics.go
+// (queue depth and age gauges).
 //
 // Routes (admin listener):
 //
