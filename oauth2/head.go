@@ -101,11 +101,8 @@ func New(ctx context.Context, o Options) (*Head, error) {
 		},
 		defaultJWT: s.jwtAccess,
 	}
-	strategy := &compose.CommonStrategy{
-		CoreStrategy:               h.strategy,
-		OpenIDConnectTokenStrategy: &openid.DefaultStrategy{Signer: h.idSigner, Config: h.fcfg},
-		Signer:                     h.idSigner,
-	}
+	idTokens := &idTokenStrategy{DefaultStrategy: openid.DefaultStrategy{Signer: h.idSigner, Config: h.fcfg}, signer: h.idSigner}
+	strategy := &compose.CommonStrategy{CoreStrategy: h.strategy, OpenIDConnectTokenStrategy: idTokens, Signer: h.idSigner}
 	h.provider = compose.Compose(h.fcfg, h.store, strategy,
 		compose.OAuth2AuthorizeExplicitFactory,
 		compose.OAuth2AuthorizeImplicitFactory,
@@ -121,6 +118,9 @@ func New(ctx context.Context, o Options) (*Head, error) {
 	)
 	for i, th := range h.fcfg.TokenEndpointHandlers {
 		h.fcfg.TokenEndpointHandlers[i] = raceGuard{th}
+	}
+	for i, ah := range h.fcfg.AuthorizeEndpointHandlers {
+		h.fcfg.AuthorizeEndpointHandlers[i] = hashGuard{ah}
 	}
 	h.meta = newMetadata(s, c.OAuth2, h.keys)
 	h.flows = &flow.Service{
