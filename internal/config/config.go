@@ -20,6 +20,7 @@ type Config struct {
 	Session     Session     `json:"session"`
 	Hashers     Hashers     `json:"hashers"`
 	Courier     Courier     `json:"courier"`
+	Tracing     Tracing     `json:"tracing"`
 
 	// The proxy head (Oathkeeper's sections).
 	AccessRules    AccessRules    `json:"access_rules"`
@@ -42,6 +43,12 @@ type Log struct {
 	Level string `json:"level,omitempty"`
 	// Format is json (default), json_pretty or text.
 	Format string `json:"format,omitempty"`
+	// LeakSensitiveValues is accepted for Ory configs; Cerberus logs no
+	// sensitive values either way (serve warns when it is true).
+	LeakSensitiveValues bool `json:"leak_sensitive_values,omitempty"`
+	// RedactionText is accepted for Ory configs and used nowhere: values
+	// that are sensitive are left out of logs, not replaced.
+	RedactionText string `json:"redaction_text,omitempty"`
 }
 
 // Dev configures `serve --dev`.
@@ -71,6 +78,7 @@ func (c *Config) applyDefaults() {
 	c.Errors.applyDefaults()
 	c.OAuth2.applyDefaults()
 	c.Courier.applyDefaults()
+	c.Tracing.applyDefaults()
 	if c.Log.Level == "" {
 		c.Log.Level = "info"
 	}

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,6 +76,16 @@ func TestValidationNamesKeyAndReason(t *testing.T) {
 			[]string{"courier.templates.recovery.valid.email.subject: does not match pattern '^(file|base64)://'"}},
 		{"tls needs a cert and key", "serve:\n  public:\n    tls:\n      cert: {path: /x}\n",
 			[]string{"serve.public.tls: missing required key 'key'"}},
+		{"a typo in tracing is a typo, not an unsupported key", "tracing:\n  providers:\n    otlp:\n      server_ulr: x:4318\n",
+			[]string{"tracing.providers.otlp.server_ulr: unknown key (did you mean server_url?)"}},
+		{"OpenTracing-era jaeger sampling keys are known Ory keys we refuse", "tracing:\n  providers:\n    jaeger:\n      sampling:\n        type: const\n",
+			[]string{"tracing.providers.jaeger.sampling.type: known Ory key, not supported by this version"}},
+		{"Hydra's tracing pasted under oauth2 points at the top level", "oauth2:\n  tracing:\n    provider: jaeger\n",
+			[]string{"oauth2.tracing: known Ory key, not supported by this version here: Cerberus has one tracing section for the whole process, at the top level"}},
+		{"a typo in serve.prometheus is a typo", "serve:\n  prometheus:\n    metric_path: /m\n",
+			[]string{"serve.prometheus.metric_path: unknown key (did you mean metrics_path?)"}},
+		{"sampling ratios are shares", "tracing:\n  providers:\n    jaeger:\n      sampling:\n        trace_id_ratio: 2\n",
+			[]string{"tracing.providers.jaeger.sampling.trace_id_ratio: must be <= 1 but found 2"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -106,6 +117,43 @@ func TestDefaults(t *testing.T) {
 	}
 	if c.Log.Level != "info" || c.Serve.ShutdownTimeout.D().Seconds() != 30 {
 		t.Errorf("defaults not filled: %+v", c.Log)
+	}
+}
+
+// serve.prometheus is Oathkeeper's metrics listener: off when absent, on
+// with Oathkeeper's defaults when present, also through the environment.
+func TestPrometheusListenerIsEnabledByPresence(t *testing.T) {
+	c, err := loadString(t, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Serve.PrometheusEnabled() {
+		t.Fatal("absent serve.prometheus enabled the listener")
+	}
+	for name, body := range map[string]string{
+		"seed 001 form": "serve:\n  prometheus:\n    port: 9000\n",
+		"host only":     "serve:\n  prometheus:\n    host: 0.0.0.0\n",
+	} {
+		c, err := loadString(t, body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := c.Serve.Prometheus
+		if !c.Serve.PrometheusEnabled() || p.Port != 9000 || p.MetricsPath != "/metrics" ||
+			p.MetricNamePrefix != "ory_oathkeeper_" || !p.Collapse() || p.HideRequestPaths {
+			t.Errorf("%s: enabled %v, %+v", name, c.Serve.PrometheusEnabled(), p)
+		}
+		if l := p.Listener(); l.Addr() != net.JoinHostPort(p.Host, "9000") || l.MaxBodyBytes == 0 || l.Timeout.ReadHeader == 0 {
+			t.Errorf("%s: listener %+v", name, l)
+		}
+	}
+	c, err = loadString(t, "serve:\n  prometheus:\n    enabled: false\n")
+	if err != nil || c.Serve.PrometheusEnabled() {
+		t.Fatalf("enabled: false: %v %v", err, c.Serve.PrometheusEnabled())
+	}
+	c, err = loadString(t, "", "SERVE_PROMETHEUS_PORT=9100")
+	if err != nil || !c.Serve.PrometheusEnabled() || c.Serve.Prometheus.Port != 9100 {
+		t.Fatalf("SERVE_PROMETHEUS_PORT: %v %+v", err, c.Serve.Prometheus)
 	}
 }
 

@@ -12,14 +12,19 @@ const (
 	ListenerAdmin  = "admin"
 	ListenerProxy  = "proxy"
 	ListenerAPI    = "api"
+	// ListenerPrometheus is Oathkeeper's separate metrics listener
+	// (serve.prometheus), off unless configured.
+	ListenerPrometheus = "prometheus"
 )
 
-// Serve configures the four listeners.
+// Serve configures the four listeners, and the optional metrics listener.
 type Serve struct {
 	Public Listener `json:"public"`
 	Admin  Listener `json:"admin"`
 	Proxy  Listener `json:"proxy"`
 	API    Listener `json:"api"`
+	// Prometheus is nil unless the configuration mentions it.
+	Prometheus *Prometheus `json:"prometheus,omitempty"`
 	// ShutdownTimeout bounds how long SIGTERM waits for in-flight requests.
 	ShutdownTimeout Duration `json:"shutdown_timeout,omitempty"`
 }
@@ -106,6 +111,8 @@ var defaultPorts = map[string]int{
 	ListenerAdmin:  4434,
 	ListenerProxy:  4455,
 	ListenerAPI:    4456,
+	// Oathkeeper's metrics port.
+	ListenerPrometheus: 9000,
 }
 
 func (s *Serve) applyDefaults() {
@@ -113,36 +120,89 @@ func (s *Serve) applyDefaults() {
 		s.ShutdownTimeout = Duration(30 * time.Second)
 	}
 	for _, nl := range s.All() {
-		l := nl.Listener
-		if l.Port == 0 {
-			l.Port = defaultPorts[nl.Name]
+		nl.applyDefaults(nl.Name)
+	}
+	if s.Prometheus != nil {
+		s.Prometheus.applyDefaults()
+	}
+}
+
+func (l *Listener) applyDefaults(name string) {
+	if l.Port == 0 {
+		l.Port = defaultPorts[name]
+	}
+	if l.BaseURL == "" {
+		host := l.Host
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = "127.0.0.1"
 		}
-		if l.BaseURL == "" {
-			host := l.Host
-			if host == "" || host == "0.0.0.0" || host == "::" {
-				host = "127.0.0.1"
-			}
-			scheme := "http"
-			if l.TLS != nil {
-				scheme = "https"
-			}
-			l.BaseURL = scheme + "://" + net.JoinHostPort(host, strconv.Itoa(l.Port)) + "/"
+		scheme := "http"
+		if l.TLS != nil {
+			scheme = "https"
 		}
-		if l.MaxBodyBytes == 0 {
-			l.MaxBodyBytes = 1 << 20
-		}
-		t := &l.Timeout
-		if t.ReadHeader == 0 {
-			t.ReadHeader = Duration(10 * time.Second)
-		}
-		if t.Read == 0 {
-			t.Read = Duration(30 * time.Second)
-		}
-		if t.Write == 0 {
-			t.Write = Duration(120 * time.Second)
-		}
-		if t.Idle == 0 {
-			t.Idle = Duration(120 * time.Second)
-		}
+		l.BaseURL = scheme + "://" + net.JoinHostPort(host, strconv.Itoa(l.Port)) + "/"
+	}
+	if l.MaxBodyBytes == 0 {
+		l.MaxBodyBytes = 1 << 20
+	}
+	t := &l.Timeout
+	if t.ReadHeader == 0 {
+		t.ReadHeader = Duration(10 * time.Second)
+	}
+	if t.Read == 0 {
+		t.Read = Duration(30 * time.Second)
+	}
+	if t.Write == 0 {
+		t.Write = Duration(120 * time.Second)
+	}
+	if t.Idle == 0 {
+		t.Idle = Duration(120 * time.Second)
+	}
+}
+
+// Prometheus is Oathkeeper's metrics listener (serve.prometheus). It is
+// enabled by being present.
+type Prometheus struct {
+	// Enabled defaults to true: the key being present asks for the listener.
+	Enabled *bool  `json:"enabled,omitempty"`
+	Host    string `json:"host,omitempty"`
+	// Port defaults to 9000, Oathkeeper's.
+	Port int `json:"port,omitempty"`
+	// MetricsPath defaults to /metrics.
+	MetricsPath string `json:"metrics_path,omitempty"`
+	// MetricNamePrefix names the Oathkeeper-compatible request metrics
+	// (default ory_oathkeeper_).
+	MetricNamePrefix string `json:"metric_name_prefix,omitempty"`
+	// HideRequestPaths empties their request label.
+	HideRequestPaths bool `json:"hide_request_paths,omitempty"`
+	// CollapseRequestPaths keeps the first path segment only (default true).
+	CollapseRequestPaths *bool `json:"collapse_request_paths,omitempty"`
+}
+
+// PrometheusEnabled reports whether the metrics listener is configured.
+func (s *Serve) PrometheusEnabled() bool {
+	return s.Prometheus != nil && (s.Prometheus.Enabled == nil || *s.Prometheus.Enabled)
+}
+
+// Collapse reports whether request labels keep the first segment only.
+func (p *Prometheus) Collapse() bool { return p.CollapseRequestPaths == nil || *p.CollapseRequestPaths }
+
+// Listener is the metrics listener as a plain listener: bound where
+// configured, with the default timeouts and body limit.
+func (p *Prometheus) Listener() Listener {
+	l := Listener{Host: p.Host, Port: p.Port}
+	l.applyDefaults(ListenerPrometheus)
+	return l
+}
+
+func (p *Prometheus) applyDefaults() {
+	if p.Port == 0 {
+		p.Port = 9000
+	}
+	if p.MetricsPath == "" {
+		p.MetricsPath = "/metrics"
+	}
+	if p.MetricNamePrefix == "" {
+		p.MetricNamePrefix = "ory_oathkeeper_"
 	}
 }

@@ -46,8 +46,11 @@ var oryKeys = []string{
 	"organizations", "preview", "clients", "clients.*", "clients.http.*",
 	"sqa", "sqa.*", "expand_refs", "dev",
 	"serve.public.socket", "serve.admin.socket", "serve.public.request_log.*", "serve.admin.request_log.*",
-	"tracing", "tracing.*", "profiling", "config_version",
-	"log.leak_sensitive_values", "log.redaction_text",
+	// tracing is implemented (ory/x otelx keys); these are the keys of the
+	// OpenTracing-era ory/x tracing section it leaves out.
+	"tracing.providers.jaeger.propagation", "tracing.providers.jaeger.max_tag_value_length",
+	"tracing.providers.jaeger.sampling.type", "tracing.providers.jaeger.sampling.value",
+	"profiling", "config_version",
 	// Hydra, as it appears under oauth2: the keys this version leaves out.
 	"oauth2.ttl.vc_nonce", "oauth2.oidc.dynamic_client_registration", "oauth2.oidc.dynamic_client_registration.*",
 	"oauth2.oidc.subject_identifiers.pairwise", "oauth2.oidc.subject_identifiers.pairwise.*",
@@ -69,7 +72,7 @@ var oryKeys = []string{
 	"authorizers.keto_engine_acp_ory", "authorizers.keto_engine_acp_ory.*", "authorizers.keto_engine_acp_ory.config.*",
 	"mutators.hydrator.config.api.retry.number_of_retries",
 	"mutators.hydrator.config.api.retry.delay_in_milliseconds",
-	"serve.prometheus", "serve.prometheus.*", "serve.proxy.timeout.*", "serve.api.timeout.*",
+	"serve.proxy.timeout.*", "serve.api.timeout.*",
 }
 
 // hydraTopLevel are Hydra's own top-level keys, which belong under oauth2.
@@ -78,10 +81,17 @@ var hydraTopLevel = map[string]bool{
 	"pkce": true, "grant": true, "hsm": true,
 }
 
+// processWide are Hydra's top-level keys that Cerberus has once for the
+// whole process, at its own top level.
+var processWide = map[string]bool{"serve": true, "dsn": true, "log": true, "tracing": true, "secrets": true}
+
 // unsupportedOryKey reports whether path is a key Ory knows, with a hint.
 func unsupportedOryKey(path []string) (string, bool) {
 	if len(path) == 1 && hydraTopLevel[path[0]] {
 		return " here: Hydra's keys go one level down, under oauth2 (oauth2." + path[0] + ")", true
+	}
+	if len(path) == 2 && path[0] == "oauth2" && processWide[path[1]] {
+		return " here: Cerberus has one " + path[1] + " section for the whole process, at the top level", true
 	}
 	if len(path) == 2 && path[0] == "oauth2" && path[1] == "oauth2" {
 		return " here: the keys of Hydra's own oauth2 section go directly under oauth2 (oauth2.pkce, oauth2.hashers, ...)", true

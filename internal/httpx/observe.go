@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -33,29 +34,73 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	return m
 }
 
+// Tracer starts the server span of a request; internal/tracing implements
+// it. Observe calls it only when one is configured, so with tracing off a
+// request pays nothing for it.
+type Tracer interface {
+	// StartServer starts the span, continuing the caller's trace when the
+	// request carries one, and returns the context handlers run with.
+	StartServer(r *http.Request, listener string) (context.Context, ServerSpan)
+}
+
+// ServerSpan is one request's span, ended once the mux has chosen a route.
+type ServerSpan interface {
+	// TraceID is the trace's hex id, for the access log.
+	TraceID() string
+	End(route string, status int)
+}
+
+// Observation says what Observe records for one listener.
+type Observation struct {
+	Listener string
+	Metrics  *Metrics
+	// Quiet writes no access log lines; QuietHealth none for /health/*.
+	Quiet, QuietHealth bool
+	// Oathkeeper, when set, also counts requests under Oathkeeper's metric
+	// names, labelled with Service.
+	Oathkeeper *OathkeeperMetrics
+	Service    string
+	// Tracer, when set, gives every request but health checks a span.
+	Tracer Tracer
+}
+
 // Observe wraps the listener's mux: it counts and times each request by the
-// mux pattern that served it and writes one access-log line. It must sit
-// directly around the ServeMux, which records the pattern on the request.
+// mux pattern that served it, writes one access-log line and, with a
+// Tracer, records a server span named by that pattern. It must sit directly
+// around the ServeMux, which records the pattern on the request it is
+// handed: with a span, that is the copy carrying the span's context.
 // Paths are logged without their query: queries carry codes and tokens.
-func Observe(listener string, m *Metrics, logHealth bool, mux http.Handler) http.Handler {
+func Observe(o Observation, mux http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
+		var span ServerSpan
+		if o.Tracer != nil && !isHealth(r.URL.Path) {
+			var ctx context.Context
+			ctx, span = o.Tracer.StartServer(r, o.Listener)
+			r = r.WithContext(ctx)
+		}
 		mux.ServeHTTP(sw, r)
 		elapsed := time.Since(start)
 		route := r.Pattern
 		if route == "" {
 			route = "unmatched"
 		}
-		if m != nil {
-			m.requests.WithLabelValues(listener, route, r.Method, strconv.Itoa(sw.code)).Inc()
-			m.latency.WithLabelValues(listener, route).Observe(elapsed.Seconds())
+		if span != nil {
+			span.End(r.Pattern, sw.code)
 		}
-		if !logHealth && strings.HasPrefix(r.URL.Path, "/health/") {
+		if o.Metrics != nil {
+			o.Metrics.requests.WithLabelValues(o.Listener, route, r.Method, strconv.Itoa(sw.code)).Inc()
+			o.Metrics.latency.WithLabelValues(o.Listener, route).Observe(elapsed.Seconds())
+		}
+		if o.Oathkeeper != nil {
+			o.Oathkeeper.observe(o.Service, r, sw.code, elapsed)
+		}
+		if o.Quiet || o.QuietHealth && strings.HasPrefix(r.URL.Path, "/health/") {
 			return
 		}
-		slog.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("listener", listener),
+		attrs := []slog.Attr{
+			slog.String("listener", o.Listener),
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
 			slog.String("route", route),
@@ -64,8 +109,18 @@ func Observe(listener string, m *Metrics, logHealth bool, mux http.Handler) http
 			slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
 			slog.String("client_ip", ClientIP(r.Context())),
 			slog.String("request_id", RequestID(r.Context())),
-		)
+		}
+		if span != nil {
+			attrs = append(attrs, slog.String("trace_id", span.TraceID()))
+		}
+		slog.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 	})
+}
+
+// isHealth reports probe paths, which get no spans: a probe every few
+// seconds would drown the traces worth reading.
+func isHealth(path string) bool {
+	return strings.HasPrefix(path, "/health/") || strings.HasPrefix(path, "/admin/health/")
 }
 
 // statusWriter records the status and size. Unwrap lets

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -39,6 +40,8 @@ type Server struct {
 	listeners       []*Listener
 	ready           ReadyFunc
 	metrics         *httpx.Metrics
+	oathkeeper      *httpx.OathkeeperMetrics
+	tracer          httpx.Tracer
 	gatherer        prometheus.Gatherer
 	shutdownTimeout time.Duration
 	draining        atomic.Bool
@@ -46,7 +49,9 @@ type Server struct {
 }
 
 // New creates a mux for every enabled listener and mounts the health,
-// version and metrics routes.
+// version and metrics routes. With serve.prometheus, the metrics listener
+// comes last, serving reg at its metrics_path, and requests on the proxy
+// and api listeners are also counted under Oathkeeper's metric names.
 func New(serve config.Serve, ready ReadyFunc, reg *prometheus.Registry) *Server {
 	s := &Server{ready: ready, gatherer: reg, shutdownTimeout: serve.ShutdownTimeout.D()}
 	s.metrics = httpx.NewMetrics(reg)
@@ -58,8 +63,27 @@ func New(serve config.Serve, ready ReadyFunc, reg *prometheus.Registry) *Server 
 		s.mountMeta(l)
 		s.listeners = append(s.listeners, l)
 	}
+	if serve.PrometheusEnabled() {
+		p := serve.Prometheus
+		l := &Listener{Name: config.ListenerPrometheus, Config: p.Listener(), Mux: http.NewServeMux()}
+		s.mountMeta(l)
+		l.Mux.Handle("GET "+p.MetricsPath, s.metricsHandler())
+		s.listeners = append(s.listeners, l)
+		m, err := httpx.NewOathkeeperMetrics(reg, p.MetricNamePrefix, p.HideRequestPaths, p.Collapse())
+		if err != nil {
+			// Validate refuses the prefixes that could collide with ours;
+			// unreachable in practice.
+			slog.Warn("not counting requests under Oathkeeper's metric names", "error", err)
+		}
+		s.oathkeeper = m
+	}
 	return s
 }
+
+// SetTracer gives every request on the listeners (but the metrics
+// listener's) a server span. Call it before Serve; without it nothing is
+// traced.
+func (s *Server) SetTracer(t httpx.Tracer) { s.tracer = t }
 
 // Listener returns the named listener, or nil when it is disabled.
 func (s *Server) Listener(name string) *Listener {
@@ -172,7 +196,7 @@ func (s *Server) handler(l *Listener) http.Handler {
 		h = httpx.LimitBody(l.Config.MaxBodyBytes, h)
 	}
 	h = httpx.Recover(h)
-	h = httpx.Observe(l.Name, s.metrics, !l.Config.RequestLog.DisableForHealth, h)
+	h = httpx.Observe(s.observation(l), h)
 	ipr, err := httpx.NewClientIPResolver(l.Config.TrustForward, l.Config.TrustedProxies)
 	if err != nil {
 		// Validated at start-up (see Validate); unreachable in practice.
@@ -182,8 +206,29 @@ func (s *Server) handler(l *Listener) http.Handler {
 	return httpx.WithRequestID(h)
 }
 
+// observation is what Observe records on l. The metrics listener is
+// scraped every few seconds: it is counted, but neither logged nor traced.
+func (s *Server) observation(l *Listener) httpx.Observation {
+	o := httpx.Observation{Listener: l.Name, Metrics: s.metrics, QuietHealth: l.Config.RequestLog.DisableForHealth, Tracer: s.tracer}
+	switch l.Name {
+	case config.ListenerPrometheus:
+		o.Quiet, o.Tracer = true, nil
+	case config.ListenerProxy, config.ListenerAPI:
+		// Oathkeeper's service label values for its two listeners.
+		if s.oathkeeper != nil {
+			o.Oathkeeper, o.Service = s.oathkeeper, "oathkeeper-"+l.Name
+		}
+	}
+	return o
+}
+
 // Validate checks the listener settings that the schema cannot.
 func Validate(serve config.Serve) error {
+	if serve.PrometheusEnabled() {
+		if err := validatePrometheus(serve.Prometheus); err != nil {
+			return err
+		}
+	}
 	for _, nl := range serve.All() {
 		if !nl.IsEnabled() {
 			continue
@@ -196,6 +241,20 @@ func Validate(serve config.Serve) error {
 				return fmt.Errorf("serve.%s.tls: %w", nl.Name, err)
 			}
 		}
+	}
+	return nil
+}
+
+// validatePrometheus refuses a metrics path that another route of the
+// listener holds, and a name prefix that could collide with Cerberus's own
+// metrics (all named cerberus_*).
+func validatePrometheus(p *config.Prometheus) error {
+	switch p.MetricsPath {
+	case "/health/alive", "/health/ready", "/version":
+		return fmt.Errorf("serve.prometheus.metrics_path: %s is the listener's own route; choose another path (default /metrics)", p.MetricsPath)
+	}
+	if strings.HasPrefix(p.MetricNamePrefix, "cerberus_") {
+		return fmt.Errorf("serve.prometheus.metric_name_prefix: %q would mix the Oathkeeper-named metrics with Cerberus's own (cerberus_*); choose another prefix (default ory_oathkeeper_)", p.MetricNamePrefix)
 	}
 	return nil
 }

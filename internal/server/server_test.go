@@ -6,14 +6,17 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/cerberus-iam/cerberus/internal/config"
+	"github.com/cerberus-iam/cerberus/internal/httpx"
 )
 
 func freePort(t *testing.T) int {
@@ -192,4 +195,113 @@ func TestMetricsCountByRoute(t *testing.T) {
 	if !strings.Contains(string(b), want) {
 		t.Fatalf("metrics lack %s:\n%s", want, b)
 	}
+}
+
+// serve.prometheus is Oathkeeper's metrics listener: the same registry at
+// metrics_path, health routes like every listener, and requests on the api
+// (and proxy) listener counted under Oathkeeper's metric names too.
+func TestPrometheusListenerServesTheRegistry(t *testing.T) {
+	off := false
+	var c config.Config
+	c.Serve.Public.Enabled, c.Serve.Admin.Enabled, c.Serve.Proxy.Enabled = &off, &off, &off
+	c.Serve.API.Host, c.Serve.API.Port = "127.0.0.1", freePort(t)
+	c.Serve.Prometheus = &config.Prometheus{Host: "127.0.0.1", Port: freePort(t), MetricsPath: "/metrics", MetricNamePrefix: "ory_oathkeeper_"}
+	applyTestDefaults(&c)
+	if err := Validate(c.Serve); err != nil {
+		t.Fatal(err)
+	}
+	s := New(c.Serve, nil, prometheus.NewRegistry())
+	s.Listener("api").Mux.HandleFunc("GET /decisions/", func(w http.ResponseWriter, r *http.Request) {})
+	if s.Listener("prometheus") == nil {
+		t.Fatal("no prometheus listener")
+	}
+	if err := s.Bind(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	go s.Serve(ctx)
+	api, prom := "http://"+s.Addr("api").String(), "http://"+s.Addr("prometheus").String()
+	for _, p := range []string{"/decisions/a/b?token=secret", "/decisions/c", "/health/ready"} {
+		get(t, api+p)
+	}
+	for _, p := range []string{"/health/alive", "/health/ready", "/version"} {
+		if code, _ := get(t, prom+p); code != 200 {
+			t.Errorf("prometheus %s = %d", p, code)
+		}
+	}
+	code, body := get(t, prom+"/metrics")
+	if code != 200 {
+		t.Fatalf("/metrics = %d", code)
+	}
+	for _, want := range []string{
+		`cerberus_http_requests_total{code="200",listener="api",method="GET",route="GET /decisions/"} 2`,
+		// Collapsed to the first segment (Oathkeeper's default), health
+		// checks not counted, and never the query.
+		`ory_oathkeeper_requests_total{method="GET",request="/decisions",service="oathkeeper-api",status_code="200"} 2`,
+		`ory_oathkeeper_requests_duration_seconds_count{method="GET",request="/decisions",service="oathkeeper-api",status_code="200"} 2`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	if strings.Contains(body, "secret") || strings.Contains(body, `request="/health`) {
+		t.Errorf("metrics carry a query or count health checks:\n%s", body)
+	}
+}
+
+func TestPrometheusRequestLabel(t *testing.T) {
+	no := false
+	for _, c := range []struct {
+		name string
+		p    config.Prometheus
+		want string
+	}{
+		{"collapsed by default", config.Prometheus{}, `request="/decisions"`},
+		{"whole path, no query", config.Prometheus{CollapseRequestPaths: &no}, `request="/decisions/a/b"`},
+		{"hidden", config.Prometheus{HideRequestPaths: true}, `request=""`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			reg := prometheus.NewRegistry()
+			m, err := httpx.NewOathkeeperMetrics(reg, "ory_oathkeeper_", c.p.HideRequestPaths, c.p.Collapse())
+			if err != nil {
+				t.Fatal(err)
+			}
+			mux := http.NewServeMux()
+			mux.HandleFunc("/", func(http.ResponseWriter, *http.Request) {})
+			h := httpx.Observe(httpx.Observation{Listener: "proxy", Oathkeeper: m, Service: "oathkeeper-proxy", Quiet: true}, mux)
+			h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/decisions/a/b?token=secret", nil))
+			rec := httptest.NewRecorder()
+			promhttp.HandlerFor(reg, promhttp.HandlerOpts{}).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+			if !strings.Contains(rec.Body.String(), c.want) || strings.Contains(rec.Body.String(), "secret") {
+				t.Fatalf("want %s in\n%s", c.want, rec.Body)
+			}
+		})
+	}
+}
+
+func TestValidatePrometheus(t *testing.T) {
+	for _, c := range []struct {
+		p    config.Prometheus
+		want string
+	}{
+		{config.Prometheus{MetricsPath: "/health/ready", MetricNamePrefix: "x_"}, "serve.prometheus.metrics_path: /health/ready is the listener's own route"},
+		{config.Prometheus{MetricsPath: "/metrics", MetricNamePrefix: "cerberus_http_"}, `serve.prometheus.metric_name_prefix: "cerberus_http_" would mix`},
+	} {
+		err := Validate(config.Serve{Prometheus: &c.p})
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("got %v, want %s…", err, c.want)
+		}
+	}
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }
