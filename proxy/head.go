@@ -49,6 +49,9 @@ type Options struct {
 	// defaults.
 	Upstream http.RoundTripper
 	Outbound http.RoundTripper
+	// WrapTransport, when set, wraps both (tracing: a client span per call
+	// and the traceparent sent on).
+	WrapTransport func(http.RoundTripper) http.RoundTripper
 }
 
 // Head is the proxy head.
@@ -98,6 +101,9 @@ func New(ctx context.Context, o Options) (*Head, error) {
 	}
 	if o.Outbound == nil {
 		o.Outbound = outboundTransport()
+	}
+	if o.WrapTransport != nil {
+		o.Upstream, o.Outbound = o.WrapTransport(o.Upstream), o.WrapTransport(o.Outbound)
 	}
 	cfg := o.Config
 	h := &Head{cfg: cfg, log: o.Logger, now: o.Now}

@@ -18,6 +18,7 @@ import (
 	"github.com/cerberus-iam/cerberus/internal/memtrim"
 	"github.com/cerberus-iam/cerberus/internal/server"
 	"github.com/cerberus-iam/cerberus/internal/storage"
+	"github.com/cerberus-iam/cerberus/internal/tracing"
 	"github.com/cerberus-iam/cerberus/migrations"
 	"github.com/cerberus-iam/cerberus/oauth2"
 	"github.com/cerberus-iam/cerberus/selfservice"
@@ -75,6 +76,9 @@ type app struct {
 	reg  *prometheus.Registry
 	now  func() time.Time
 	dev  bool
+	// tracing is nil when no tracer is configured; its accessors then
+	// hand back nothing to call (Transport returns its argument).
+	tracing *tracing.Provider
 	// workers run beside the listeners and stop with them.
 	workers []func(ctx context.Context)
 	// identity is set by mountIdentity for the heads wired after it.
@@ -105,6 +109,12 @@ func runServe(ctx context.Context, f *serveFlags) error {
 	if err := validateHeads(cfg); err != nil {
 		return err
 	}
+	warnAboutLogSettings(cfg.Log, log)
+	tp, err := tracing.New(ctx, cfg.Tracing, log)
+	if err != nil {
+		return err
+	}
+	defer flushTraces(tp, log)
 
 	var pg *devpg.Server
 	if f.dev {
@@ -130,7 +140,9 @@ func runServe(ctx context.Context, f *serveFlags) error {
 		return err
 	}
 
-	pool, err := storage.Open(ctx, cfg.DSN, poolOptions(cfg))
+	po := poolOptions(cfg)
+	po.Tracer = tp.QueryTracer()
+	pool, err := storage.Open(ctx, cfg.DSN, po)
 	if err != nil {
 		return err
 	}
@@ -155,7 +167,8 @@ func runServe(ctx context.Context, f *serveFlags) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		storage.NewPoolCollector(pool))
 	srv := server.New(cfg.Serve, readiness(pool, m), reg)
-	a := &app{cfg: cfg, log: log, pool: pool, srv: srv, reg: reg, now: time.Now, dev: f.dev}
+	srv.SetTracer(tp.Server())
+	a := &app{cfg: cfg, log: log, pool: pool, srv: srv, reg: reg, now: time.Now, dev: f.dev, tracing: tp}
 	if err := a.mountHeads(ctx); err != nil {
 		return err
 	}
@@ -249,6 +262,9 @@ func validateHeads(c *config.Config) error {
 		return err
 	}
 	if err := oauth2.Validate(c); err != nil {
+		return err
+	}
+	if err := tracing.Validate(c.Tracing); err != nil {
 		return err
 	}
 	return validateProxy(c)

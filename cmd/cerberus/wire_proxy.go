@@ -18,6 +18,8 @@ func (a *app) mountProxy(ctx context.Context) error {
 		Registerer: a.reg,
 		Logger:     a.log,
 		Now:        a.now,
+		// Upstream requests carry the request's traceparent when tracing.
+		WrapTransport: a.tracing.Transport,
 	})
 	if err != nil {
 		return err

@@ -49,7 +49,7 @@ func (a *app) mountSelfService(ctx context.Context) error {
 		PublicURL: c.Serve.Public.BaseURL, Config: c.SelfService, BuiltinUI: c.UI.IsEnabled(),
 		Flows: st, Errors: st, Identities: a.identity.identities, Sessions: a.identity.sessions,
 		CSRF: prot, Passwords: newPasswordPolicy(c.SelfService.Methods.Password.Config),
-		WebHooks: hook.NewRunner(&http.Client{Timeout: 10 * time.Second}),
+		WebHooks: hook.NewRunner(&http.Client{Timeout: 10 * time.Second, Transport: a.tracing.Transport(http.DefaultTransport)}),
 		OAuth2:   a.oauth2Login, Now: a.now,
 		Courier: a.courier, Codes: codes,
 	}
