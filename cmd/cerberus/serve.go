@@ -109,7 +109,6 @@ func runServe(ctx context.Context, f *serveFlags) error {
 	if err := validateHeads(cfg); err != nil {
 		return err
 	}
-	warnAboutLogSettings(cfg.Log, log)
 	tp, err := tracing.New(ctx, cfg.Tracing, log)
 	if err != nil {
 		return err
@@ -175,6 +174,8 @@ func runServe(ctx context.Context, f *serveFlags) error {
 	if err := srv.Bind(); err != nil {
 		return err
 	}
+	tp.Announce(log)
+	warnAboutLogSettings(cfg.Log, log)
 	if f.dev {
 		printDevBanner(a)
 	}

@@ -32,11 +32,12 @@ const instrumentation = "github.com/cerberus-iam/cerberus"
 // Provider is a configured tracer provider. A nil *Provider is tracing off:
 // its accessors return nothing to call and Shutdown does nothing.
 type Provider struct {
-	tp      *sdktrace.TracerProvider
-	tracer  trace.Tracer
-	prop    propagation.TextMapPropagator
-	remote  *jaegerremote.Sampler
-	service string
+	tp     *sdktrace.TracerProvider
+	tracer trace.Tracer
+	prop   propagation.TextMapPropagator
+	remote *jaegerremote.Sampler
+	// about is what Announce logs: provider, endpoint, service, sampler.
+	about []any
 }
 
 // New builds the provider c names, or returns nil when c names none. It
@@ -47,7 +48,6 @@ func New(ctx context.Context, c config.Tracing, log *slog.Logger) (*Provider, er
 		return nil, err
 	}
 	if !c.Enabled() {
-		log.Info("no tracer configured: tracing is off")
 		return nil, nil
 	}
 	// The SDK reports export failures through OpenTelemetry's global
@@ -67,14 +67,22 @@ func New(ctx context.Context, c config.Tracing, log *slog.Logger) (*Provider, er
 	if err != nil {
 		return nil, fmt.Errorf("tracing: %w", err)
 	}
-	p := &Provider{service: c.ServiceName,
-		prop: propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})}
+	p := &Provider{prop: propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})}
 	sampler, desc := p.sampler(c, log)
 	p.tp = sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp), sdktrace.WithResource(res), sdktrace.WithSampler(sampler))
 	p.tracer = p.tp.Tracer(instrumentation, trace.WithInstrumentationVersion(buildinfo.Version()))
-	log.Info("tracing: exporting spans", "provider", c.Provider, "endpoint", endpoint,
-		"service_name", c.ServiceName, "sampler", desc)
+	p.about = []any{"provider", c.Provider, "endpoint", endpoint, "service_name", c.ServiceName, "sampler", desc}
 	return p, nil
+}
+
+// Announce logs where spans go, or that tracing is off. serve calls it once
+// the listeners are bound, so a start that fails says only why.
+func (p *Provider) Announce(log *slog.Logger) {
+	if p == nil {
+		log.Info("no tracer configured: tracing is off")
+		return
+	}
+	log.Info("tracing: exporting spans", p.about...)
 }
 
 func resourceAttrs(c config.Tracing) []attribute.KeyValue {

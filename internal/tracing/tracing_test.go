@@ -243,3 +243,5 @@ func TestOffIsNothing(t *testing.T) {
 		t.Fatalf("no provider configured: %v %v", got, err)
 	}
 }
+
+func spanSampled(ctx context.Context) bool { return trace.SpanContextFromContext(ctx).IsSampled() }
