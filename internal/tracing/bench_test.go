@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"go.opentelemetry.io/otel/propagation"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/cerberus-iam/cerberus/internal/httpx"
@@ -25,7 +24,7 @@ func BenchmarkObserve(b *testing.B) {
 	// Sampled and recorded, then dropped: the cost of making spans, not
 	// of exporting them (that happens off the request path, in batches).
 	tp := sdktrace.NewTracerProvider()
-	p := &Provider{tp: tp, tracer: tp.Tracer(instrumentation), prop: propagation.TraceContext{}}
+	p := &Provider{tp: tp, tracer: tp.Tracer(instrumentation), prop: propagator()}
 	slog.SetDefault(slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	for _, c := range []struct {
 		name   string

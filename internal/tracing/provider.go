@@ -10,6 +10,8 @@ import (
 
 	"github.com/go-logr/logr"
 	"github.com/jackc/pgx/v5"
+	"go.opentelemetry.io/contrib/propagators/b3"
+	jaegerprop "go.opentelemetry.io/contrib/propagators/jaeger"
 	"go.opentelemetry.io/contrib/samplers/jaegerremote"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -67,7 +69,7 @@ func New(ctx context.Context, c config.Tracing, log *slog.Logger) (*Provider, er
 	if err != nil {
 		return nil, fmt.Errorf("tracing: %w", err)
 	}
-	p := &Provider{prop: propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})}
+	p := &Provider{prop: propagator()}
 	sampler, desc := p.sampler(c, log)
 	p.tp = sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp), sdktrace.WithResource(res), sdktrace.WithSampler(sampler))
 	p.tracer = p.tp.Tracer(instrumentation, trace.WithInstrumentationVersion(buildinfo.Version()))
@@ -83,6 +85,20 @@ func (p *Provider) Announce(log *slog.Logger) {
 		return
 	}
 	log.Info("tracing: exporting spans", p.about...)
+}
+
+// propagator reads and writes trace context in the formats Ory's services
+// use, so traces keep joining up with services that still speak Jaeger's or
+// Zipkin's: W3C traceparent/tracestate, Jaeger's uber-trace-id, B3 (single
+// and multiple headers) and W3C baggage. On the way in, traceparent wins
+// when a request carries several.
+func propagator() propagation.TextMapPropagator {
+	return propagation.NewCompositeTextMapPropagator(
+		jaegerprop.Jaeger{},
+		b3.New(b3.WithInjectEncoding(b3.B3MultipleHeader|b3.B3SingleHeader)),
+		propagation.TraceContext{},
+		propagation.Baggage{},
+	)
 }
 
 func resourceAttrs(c config.Tracing) []attribute.KeyValue {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/propagation"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
@@ -28,8 +27,7 @@ func recorded(t *testing.T) (*Provider, *tracetest.SpanRecorder) {
 	rec := tracetest.NewSpanRecorder()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
 	t.Cleanup(func() { _ = tp.Shutdown(context.Background()) })
-	return &Provider{tp: tp, tracer: tp.Tracer(instrumentation),
-		prop: propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})}, rec
+	return &Provider{tp: tp, tracer: tp.Tracer(instrumentation), prop: propagator()}, rec
 }
 
 func attr(s sdktrace.ReadOnlySpan, key string) string {
@@ -97,6 +95,31 @@ func TestServerSpanIsNamedByTheRouteAndContinuesTheCallersTrace(t *testing.T) {
 	}
 }
 
+// A caller that speaks B3 or Jaeger's format is continued too; traceparent
+// wins when a request carries several.
+func TestServerSpanContinuesB3AndJaegerCallers(t *testing.T) {
+	p, rec := recorded(t)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(http.ResponseWriter, *http.Request) {})
+	h := listener(p, mux)
+	for _, hdr := range []map[string]string{
+		{"b3": "4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-1"},
+		{"uber-trace-id": "4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:1"},
+		{"traceparent": parent, "b3": "11111111111111111111111111111111-2222222222222222-1"},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		for k, v := range hdr {
+			r.Header.Set(k, v)
+		}
+		h.ServeHTTP(httptest.NewRecorder(), r)
+	}
+	for i, s := range rec.Ended() {
+		if s.Parent().TraceID().String() != "4bf92f3577b34da6a3ce929d0e0e4736" || s.Parent().SpanID().String() != "00f067aa0ba902b7" {
+			t.Errorf("request %d: parent %v", i, s.Parent())
+		}
+	}
+}
+
 // A path that is not UTF-8 must not reach the exporter as is: one invalid
 // protobuf string fails the export of a whole batch.
 func TestAttributesAreValidUTF8(t *testing.T) {
@@ -160,6 +183,12 @@ func TestTransportSendsTheSpanOnAndLeavesUntracedRequestsAlone(t *testing.T) {
 	}
 	if req.Header.Get("traceparent") != parent {
 		t.Error("the transport changed the caller's request")
+	}
+	// Ory's other formats go along, for services that still read them.
+	ids := c.SpanContext().TraceID().String() + "-" + c.SpanContext().SpanID().String()
+	if got.Get("b3") != ids+"-1" || got.Get("X-B3-Traceid") != c.SpanContext().TraceID().String() ||
+		!strings.HasPrefix(got.Get("uber-trace-id"), c.SpanContext().TraceID().String()+":"+c.SpanContext().SpanID().String()+":") {
+		t.Errorf("b3 %q, X-B3-TraceId %q, uber-trace-id %q", got.Get("b3"), got.Get("X-B3-Traceid"), got.Get("uber-trace-id"))
 	}
 }
 
