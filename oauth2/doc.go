@@ -15,7 +15,16 @@
 // page, the self-service head accepts login challenges through Flows, the
 // built-in consent page (ui) reads and answers consent requests through
 // ConsentRequestFor/AcceptConsentFor/RejectConsentFor, and first-party
-// clients (skip_consent) are accepted without a page.
+// clients (skip_consent) are accepted without a page. Logouts are asked
+// about the same way: without urls.logout, RP-initiated logout for a
+// client without skip_logout_consent (or with no id_token_hint at all)
+// goes to the built-in sign-out page (ui, /logout), which answers through
+// LogoutRequestFor/AcceptLogoutFor/RejectLogoutFor, only for the browser
+// whose session the request would end.
+//
+// ID tokens carry at_hash and c_hash in the hash of their signing
+// algorithm (SHA-512 for EdDSA), which fosite alone gets wrong
+// (idtoken.go).
 //
 // Sub-packages: client (clients, secrets, admin API), jwk (signing keys,
 // JWKS), store (fosite's Postgres storage), flow (login/consent/logout

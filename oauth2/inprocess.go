@@ -139,7 +139,7 @@ func (h *Head) RejectConsentFor(ctx context.Context, challenge string) (string, 
 // endBrowserSession ends the identity session too when logouts are
 // Cerberus's own (no urls.logout app decides).
 func (h *Head) endBrowserSession(w http.ResponseWriter, r *http.Request) error {
-	if h.o.Sessions == nil || h.s.urls.Logout != "" {
+	if h.o.Sessions == nil || !h.builtinLogout() {
 		return nil
 	}
 	return h.o.Sessions.EndBrowserSession(w, r)

@@ -230,10 +230,12 @@ func TestInProcessLoginAndConsent(t *testing.T) {
 		t.Fatalf("deny: %s", resp.Header.Get("Location"))
 	}
 
-	// 4. Logging out through the OpenID provider ends the Cerberus session
-	// too: the next authorization shows the login page again.
-	resp = b.get(in.Public + "/oauth2/sessions/logout")
-	if resp.Request.URL.Path != "/oauth2/sessions/logout/done" {
+	// 4. Logging out through the OpenID provider (confirmed on the
+	// built-in page) ends the Cerberus session too: the next authorization
+	// shows the login page again.
+	_, fields = b.logoutPage(in, url.Values{})
+	resp = b.answer(in, url.Values{"csrf_token": {fields["csrf_token"]}, "logout_challenge": {fields["logout_challenge"]}, "action": {"signout"}})
+	if resp = b.get(resp.Header.Get("Location")); resp.Request.URL.Path != "/oauth2/sessions/logout/done" {
 		t.Fatalf("logout ended at %s (%d)", resp.Request.URL, resp.StatusCode)
 	}
 	resp = b.get(r1.cfg.AuthCodeURL("state-relogin", oauth2.S256ChallengeOption(pkce)))

@@ -67,19 +67,19 @@ func (h *Head) startLogout(w http.ResponseWriter, r *http.Request) error {
 			return fosite.ErrInvalidRequest.WithHint("post_logout_redirect_uri is not registered for the client.")
 		}
 	}
-	ls := h.loginSession(r)
-	if ls == nil {
-		// No OAuth2 login to end here; a Cerberus session may remain.
+	subject, sid := h.signedIn(r)
+	if subject == "" {
+		// Nobody is signed in here: nothing to end or to ask about.
 		if err := h.endBrowserSession(w, r); err != nil {
 			return err
 		}
 		http.Redirect(w, r, h.postLogoutURL(post, state), http.StatusFound)
 		return nil
 	}
-	if hintSub != "" && hintSub != ls.Subject {
+	if hintSub != "" && hintSub != subject {
 		return fosite.ErrInvalidRequest.WithHint("The id_token_hint names a different end-user than the one signed in.")
 	}
-	l := &flow.Logout{Subject: ls.Subject, SessionID: ls.ID, Client: cl}
+	l := &flow.Logout{Subject: subject, SessionID: sid, Client: cl}
 	l.RPInitiated = hint != ""
 	l.RequestURL = h.s.endpoint("oauth2/sessions/logout") + "?" + r.Form.Encode()
 	l.PostLogoutRedirectURI, l.ClientState = post, state
@@ -89,18 +89,35 @@ func (h *Head) startLogout(w http.ResponseWriter, r *http.Request) error {
 	if err := h.flows.NewLogout(ctx, l); err != nil {
 		return err
 	}
-	if h.s.urls.Logout == "" || (cl != nil && cl.SkipsLogoutConsent()) {
-		// No logout app to ask (the built-in behaviour ends the session at
-		// once), or a first-party client that skips the question.
-		to, err := h.flows.AcceptLogout(ctx, l.Challenge)
-		if err != nil {
+	to := withQuery(h.s.urls.Logout, "logout_challenge", l.Challenge)
+	switch {
+	case cl != nil && cl.SkipsLogoutConsent():
+		// A first-party client that skips the question.
+		var err error
+		if to, err = h.flows.AcceptLogout(ctx, l.Challenge); err != nil {
 			return err
 		}
-		http.Redirect(w, r, to, http.StatusFound)
-		return nil
+	case h.builtinLogout():
+		// RP-Initiated Logout 1.0 §2: "the OP MUST ask the End-User this
+		// question if an id_token_hint was not provided"; Cerberus asks
+		// every client that does not skip it, as Hydra's logout app does.
+		to = withQuery(h.s.endpoint("logout"), "logout_challenge", l.Challenge)
 	}
-	http.Redirect(w, r, withQuery(h.s.urls.Logout, "logout_challenge", l.Challenge), http.StatusFound)
+	http.Redirect(w, r, to, http.StatusFound)
 	return nil
+}
+
+// signedIn returns who a logout would sign out: the browser's remembered
+// OAuth2 login, else (when logouts are Cerberus's own) its Cerberus
+// session, which has no OAuth2 login session id.
+func (h *Head) signedIn(r *http.Request) (subject, sid string) {
+	if ls := h.loginSession(r); ls != nil {
+		return ls.Subject, ls.ID
+	}
+	if bs := h.browserSession(r); bs != nil {
+		return bs.Subject, ""
+	}
+	return "", ""
 }
 
 func (h *Head) finishLogout(w http.ResponseWriter, r *http.Request, verifier string) {
@@ -110,11 +127,13 @@ func (h *Head) finishLogout(w http.ResponseWriter, r *http.Request, verifier str
 		h.errorPage(w, r, fosite.ErrInvalidRequest.WithHint("The logout verifier is invalid, expired or already used."))
 		return
 	}
-	frames, err := h.endLoginSession(ctx, l.SessionID, l.Subject)
-	if err != nil {
-		httpx.LogError(r, httpx.ErrInternal.WithCause(err))
-		h.errorPage(w, r, fosite.ErrServerError)
-		return
+	var frames []string
+	if l.SessionID != "" {
+		if frames, err = h.endLoginSession(ctx, l.SessionID, l.Subject); err != nil {
+			httpx.LogError(r, httpx.ErrInternal.WithCause(err))
+			h.errorPage(w, r, fosite.ErrServerError)
+			return
+		}
 	}
 	h.setCookie(w, sessionCookie, "", h.s.publicPath(""), -1)
 	if err := h.endBrowserSession(w, r); err != nil {

@@ -48,6 +48,7 @@ func (h *Handler) consent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	h.allowImage(w, c.LogoURI)
 	return render(w, r, ConsentPage(h.brand, c, tok))
 }
 

@@ -13,6 +13,9 @@
 //	POST /welcome/sessions/revoke   end one of the other sessions (CSRF-protected form)
 //	GET  /consent        the OAuth2 consent page (?consent_challenge=): client, scopes with checkboxes
 //	POST /consent        allow (ticked scopes, remember) or deny (CSRF-protected form)
+//	GET  /logout         the OAuth2 sign-out question (?logout_challenge=): who asks, who is
+//	                     signed in; once declined, "you are still signed in"
+//	POST /logout         sign out or stay signed in (CSRF-protected form)
 //	GET  /ui/static/*    embedded CSS and images; /ui/theme.css carries the brand colour
 //
 // A page reads its flow in process through Backend (implemented by the

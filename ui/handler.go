@@ -52,12 +52,15 @@ type Options struct {
 	Brand   Brand
 	// Consent serves the OAuth2 consent page; nil leaves it out.
 	Consent ConsentBackend
+	// Logout serves the OAuth2 sign-out question; nil leaves it out.
+	Logout LogoutBackend
 }
 
 // Handler serves the pages.
 type Handler struct {
 	backend        Backend
 	consentBackend ConsentBackend
+	logoutBackend  LogoutBackend
 	csrf           CSRF
 	brand          Brand
 	theme          []byte
@@ -66,7 +69,7 @@ type Handler struct {
 
 // New returns a Handler.
 func New(o Options) *Handler {
-	return &Handler{backend: o.Backend, consentBackend: o.Consent, csrf: o.CSRF, brand: o.Brand, theme: themeCSS(o.Brand), csp: contentSecurityPolicy(o.Brand)}
+	return &Handler{backend: o.Backend, consentBackend: o.Consent, logoutBackend: o.Logout, csrf: o.CSRF, brand: o.Brand, theme: themeCSS(o.Brand), csp: contentSecurityPolicy(o.Brand)}
 }
 
 // Mount registers the pages on the public mux.
@@ -82,6 +85,10 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	if h.consentBackend != nil {
 		mux.Handle("GET /consent", h.page(h.consent))
 		mux.Handle("POST /consent", h.page(h.decide))
+	}
+	if h.logoutBackend != nil {
+		mux.Handle("GET /logout", h.page(h.logout))
+		mux.Handle("POST /logout", h.page(h.answerLogout))
 	}
 	mux.Handle("GET /ui/theme.css", http.HandlerFunc(h.serveTheme))
 	mux.Handle("GET /ui/static/", staticHandler())

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -74,6 +75,20 @@ func TestContentSecurityPolicy(t *testing.T) {
 	}
 	if strings.Contains(csp, "unsafe-inline") {
 		t.Error("no inline styles or scripts")
+	}
+	// A client's https logo is allowed on its own page only; other
+	// schemes are not.
+	h := New(Options{Brand: Brand{LogoURL: "https://cdn.example.com/logo.svg"}})
+	w := httptest.NewRecorder()
+	w.Header().Set("Content-Security-Policy", h.csp)
+	h.allowImage(w, "javascript:alert(1)")
+	h.allowImage(w, "http://plain.example.com/logo.png")
+	if got := w.Header().Get("Content-Security-Policy"); got != h.csp {
+		t.Errorf("a non-https logo changed the policy: %q", got)
+	}
+	h.allowImage(w, "https://app.example.org/img/logo.png?v=2")
+	if got := w.Header().Get("Content-Security-Policy"); !strings.Contains(got, "img-src https://app.example.org 'self' data: https://cdn.example.com;") {
+		t.Errorf("the client's logo origin is missing: %q", got)
 	}
 	if got := string(themeCSS(Brand{PrimaryColor: "red;} body{display:none"})); !strings.Contains(got, "#4f46e5") {
 		t.Errorf("an invalid colour must fall back, got %q", got)

@@ -68,6 +68,29 @@ func (c consentPage) RejectConsent(ctx context.Context, challenge string) (strin
 	return c.h.RejectConsentFor(ctx, challenge)
 }
 
+// logoutPage adapts the OAuth2 head to the built-in sign-out page.
+type logoutPage struct{ h *oauth2.Head }
+
+// LogoutRequest implements ui.LogoutBackend.
+func (l logoutPage) LogoutRequest(r *http.Request, challenge string) (*ui.Logout, error) {
+	o, err := l.h.LogoutRequestFor(r, challenge)
+	if err != nil {
+		return nil, err
+	}
+	return &ui.Logout{Challenge: o.Challenge, ClientID: o.ClientID, ClientName: o.ClientName, LogoURI: o.LogoURI,
+		ClientURI: o.ClientURI, UserName: o.UserName, UserEmail: o.UserEmail, Rejected: o.Rejected}, nil
+}
+
+// AcceptLogout implements ui.LogoutBackend.
+func (l logoutPage) AcceptLogout(r *http.Request, challenge string) (string, error) {
+	return l.h.AcceptLogoutFor(r, challenge)
+}
+
+// RejectLogout implements ui.LogoutBackend.
+func (l logoutPage) RejectLogout(r *http.Request, challenge string) error {
+	return l.h.RejectLogoutFor(r, challenge)
+}
+
 // browserSessions adapts the identity head's sessions to the OAuth2 head:
 // a browser signed in to Cerberus skips the login page.
 type browserSessions struct{ m *session.Manager }
@@ -213,6 +236,7 @@ func (c identityClaims) Claims(ctx context.Context, subject string, scopes []str
 var (
 	_ selfservice.OAuth2Login = oauth2Login{}
 	_ ui.ConsentBackend       = consentPage{}
+	_ ui.LogoutBackend        = logoutPage{}
 	_ oauth2.BrowserSessions  = browserSessions{}
 	_ oauth2.ClaimsProvider   = identityClaims{}
 )

@@ -69,6 +69,7 @@ func (a *app) mountSelfService(ctx context.Context) error {
 			ProductName: c.UI.ProductName, LogoURL: c.UI.LogoURL, PrimaryColor: c.UI.PrimaryColor}}
 		if a.oauth2 != nil {
 			uo.Consent = consentPage{h: a.oauth2}
+			uo.Logout = logoutPage{h: a.oauth2}
 		}
 		ui.New(uo).Mount(l.Mux)
 	}
