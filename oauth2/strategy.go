@@ -115,9 +115,12 @@ func (g raceGuard) PopulateTokenEndpointResponse(ctx context.Context, r fosite.A
 	if !g.CanHandleTokenEndpointRequest(ctx, r) {
 		return fosite.ErrUnknownRequest
 	}
-	// The ID token handlers sign after the access token is issued; they
-	// read it (and the redeemed code) for at_hash and c_hash.
-	err := g.TokenEndpointHandler.PopulateTokenEndpointResponse(withHashInputs(ctx, tokenOutputs{r, resp}), r, resp)
+	if r.GetGrantedScopes().Has("openid") {
+		// The ID token handlers sign after the access token is issued;
+		// they read it (and the redeemed code) for at_hash and c_hash.
+		ctx = withHashInputs(ctx, tokenOutputs{r, resp})
+	}
+	err := g.TokenEndpointHandler.PopulateTokenEndpointResponse(ctx, r, resp)
 	if errors.Is(err, store.ErrRaced) {
 		return fosite.ErrInvalidGrant.WithHint("The authorization code or refresh token has already been used.").WithWrap(err)
 	}
