@@ -168,7 +168,7 @@ func (s *Store) create(ctx context.Context, kind, signature string, r fosite.Req
 		(signature, kind, request_id, client_id, subject, flow_id, requested_at, expires_at, access_signature, session, introspection)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`
 	args := []any{sig, kind, r.GetID(), r.GetClient().GetID(), subject, flow, rec.RequestedAt, expiry(kind, r), access, sealed, intro}
-	if _, inTx := ctx.Value(txKey{}).(pgx.Tx); kind == kindAccess && !inTx {
+	if _, inTx := ctx.Value(txKey{}).(*txState); kind == kindAccess && !inTx {
 		// An access token issued on its own (client_credentials,
 		// implicit) commits without waiting for the WAL flush: one round
 		// trip, one implicit transaction. A crash can lose the last
@@ -347,6 +347,7 @@ func (s *Store) deactivate(ctx context.Context, kind, signature string) error {
 	if tag.RowsAffected() == 0 {
 		return ErrRaced
 	}
+	markUsed(ctx, hashSig(signature))
 	return nil
 }
 
@@ -396,6 +397,7 @@ func (s *Store) RotateRefreshToken(ctx context.Context, requestID, signature str
 	if err != nil {
 		return storage.Translate(err)
 	}
+	markUsed(ctx, hashSig(signature))
 	if access != nil {
 		_, err = s.db(ctx).Exec(ctx, `DELETE FROM oauth2_tokens WHERE signature = $1 AND kind = 'access'`, access)
 	}
