@@ -137,6 +137,7 @@ func New(ctx context.Context, o Options) (*Head, error) {
 		Transport:    o.Upstream,
 		ErrorHandler: h.upstreamError,
 		ErrorLog:     slog.NewLogLogger(o.Logger.Handler(), slog.LevelWarn),
+		BufferPool:   newBufferPool(),
 	}
 	h.loader, err = rulerepo.New(rulerepo.Options{
 		Repositories: cfg.AccessRules.Repositories,
