@@ -16,6 +16,7 @@ import (
 
 	"github.com/cerberus-iam/cerberus/internal/config"
 	"github.com/cerberus-iam/cerberus/internal/secretbox"
+	"github.com/cerberus-iam/cerberus/internal/storage"
 	"github.com/cerberus-iam/cerberus/oauth2/apierror"
 	"github.com/cerberus-iam/cerberus/oauth2/client"
 	"github.com/cerberus-iam/cerberus/oauth2/flow"
@@ -39,6 +40,10 @@ type Options struct {
 	// HTTPClient sends back-channel logout tokens (default: 5s timeout,
 	// no redirects).
 	HTTPClient *http.Client
+	// Notifier carries key rotations and client edits made by other
+	// instances; nil means they are noticed by polling and per-request
+	// checks only.
+	Notifier *storage.Notifier
 }
 
 // Head is the OAuth2 / OpenID Connect head.
@@ -77,10 +82,13 @@ func New(ctx context.Context, o Options) (*Head, error) {
 		return nil, err
 	}
 	clients := client.NewStore(o.Pool, o.Now)
+	if o.Notifier != nil {
+		clients.Watch(o.Notifier)
+	}
 	h := &Head{s: s, o: o, clients: clients, hasher: hasher, apiErr: apierror.Writer{Debug: c.OAuth2.ExposeInternalErrors}}
 	h.keys = jwk.NewManager(jwk.Options{
 		Pool: o.Pool, Box: box, Algorithm: c.OAuth2.Keys.Algorithm, RSABits: c.OAuth2.Keys.RSABits,
-		Retention: h.keyRetention, Now: o.Now, Rand: o.Rand, Log: o.Log,
+		Retention: h.keyRetention, Now: o.Now, Rand: o.Rand, Log: o.Log, Notifier: o.Notifier,
 	})
 	if err := h.keys.Start(ctx); err != nil {
 		return nil, err

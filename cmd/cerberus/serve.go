@@ -81,6 +81,9 @@ type app struct {
 	tracing *tracing.Provider
 	// workers run beside the listeners and stop with them.
 	workers []func(ctx context.Context)
+	// notify delivers Postgres notifications to the heads that subscribe
+	// while mounting (one connection for all of them).
+	notify *storage.Notifier
 	// identity is set by mountIdentity for the heads wired after it.
 	identity *identityHead
 	// oauth2 is set by mountOAuth2 for the heads wired after it.
@@ -167,10 +170,13 @@ func runServe(ctx context.Context, f *serveFlags) error {
 		storage.NewPoolCollector(pool))
 	srv := server.New(cfg.Serve, readiness(pool, m), reg)
 	srv.SetTracer(tp.Server())
-	a := &app{cfg: cfg, log: log, pool: pool, srv: srv, reg: reg, now: time.Now, dev: f.dev, tracing: tp}
+	a := &app{cfg: cfg, log: log, pool: pool, srv: srv, reg: reg, now: time.Now, dev: f.dev, tracing: tp,
+		notify: storage.NewNotifier(pool, log)}
 	if err := a.mountHeads(ctx); err != nil {
 		return err
 	}
+	// After mounting: every subscription is in.
+	a.workers = append(a.workers, a.notify.Run)
 	if err := srv.Bind(); err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ import (
 // login/consent API on admin. Signing keys are created here, at start,
 // under a database lock.
 func (a *app) mountOAuth2(ctx context.Context) error {
-	o := oauth2.Options{Config: a.cfg, Pool: a.pool, Now: a.now, Rand: rand.Reader, Log: a.log}
+	o := oauth2.Options{Config: a.cfg, Pool: a.pool, Now: a.now, Rand: rand.Reader, Log: a.log, Notifier: a.notify}
 	if a.identity != nil {
 		// In process: a browser signed in to Cerberus skips the login page
 		// and /userinfo and ID tokens carry the identity's traits.

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -17,9 +16,10 @@ import (
 
 // Store keeps clients in Postgres (table oauth2_clients).
 type Store struct {
-	pool  *pgxpool.Pool
-	now   func() time.Time
-	cache clientCache
+	pool     *pgxpool.Pool
+	now      func() time.Time
+	cache    clientCache
+	watching interface{ Listening() bool }
 }
 
 // NewStore returns a Store on pool.
@@ -188,38 +188,19 @@ func scanClient(row pgx.Row) (*Client, error) {
 	return &c, nil
 }
 
-// clientCache keeps decoded clients keyed by id, reused while the row's
-// updated_at and secret hash are unchanged: the token endpoint reads the
-// client on every request, and decoding its JSON is most of that cost.
-type clientCache struct {
-	mu sync.RWMutex
-	m  map[string]*Client
-}
-
-func (cc *clientCache) get(id string, updated time.Time, hash string) *Client {
-	cc.mu.RLock()
-	c := cc.m[id]
-	cc.mu.RUnlock()
-	if c != nil && c.UpdatedAt.Equal(updated) && string(c.hashedSecret) == hash {
-		return c
-	}
-	return nil
-}
-
-func (cc *clientCache) put(c *Client) {
-	cc.mu.Lock()
-	defer cc.mu.Unlock()
-	if cc.m == nil || len(cc.m) > 10000 {
-		cc.m = map[string]*Client{}
-	}
-	cc.m[c.ID] = c
-}
-
 // Decode builds a client from its stored columns, reusing a cached decode
 // when the row has not changed. The result is shared: callers must not
 // modify it.
 func (s *Store) Decode(id, hash string, body []byte, created, updated time.Time) (*Client, error) {
+	return s.decode(id, hash, body, created, updated, s.cache.generation())
+}
+
+// decode is Decode for a row read while the cache was at generation gen:
+// the decode is cached only if no change was announced since, so a row read
+// just before a concurrent edit never outlives the edit in the cache.
+func (s *Store) decode(id, hash string, body []byte, created, updated time.Time, gen uint64) (*Client, error) {
 	if c := s.cache.get(id, updated.UTC(), hash); c != nil {
+		s.cache.checked(id, s.now())
 		return c, nil
 	}
 	var c Client
@@ -228,22 +209,27 @@ func (s *Store) Decode(id, hash string, body []byte, created, updated time.Time)
 	}
 	c.ID, c.CreatedAt, c.UpdatedAt = id, created.UTC(), updated.UTC()
 	c.hashedSecret = []byte(hash)
-	s.cache.put(&c)
+	s.cache.put(&c, s.now(), gen)
 	return &c, nil
 }
 
 // Lookup returns the client with id for read-only use (fosite's
-// GetClient): a shared, cached decode. The query sends the cached row's
-// updated_at, and Postgres leaves the body out when it has not changed:
-// on the token endpoint's hot path the answer is a few dozen bytes.
+// GetClient): a shared, cached decode.
+//
+// While the Store is watching for client changes (Watch) and the entry was
+// confirmed against the database less than cacheTrust ago, it answers from
+// memory: every write to oauth2_clients notifies every instance, which
+// drops the entry at once. Otherwise the query sends the cached row's
+// updated_at, and Postgres leaves the body out when it has not changed: on
+// the token endpoint's hot path the answer is a few dozen bytes.
 func (s *Store) Lookup(ctx context.Context, db Queryer, id string) (*Client, error) {
-	var known *time.Time
-	s.cache.mu.RLock()
-	if c := s.cache.m[id]; c != nil {
-		t := c.UpdatedAt
-		known = &t
+	if s.watching != nil && s.watching.Listening() {
+		if c := s.cache.trusted(id, s.now()); c != nil {
+			return c, nil
+		}
 	}
-	s.cache.mu.RUnlock()
+	gen := s.cache.generation()
+	known := s.cache.updatedAt(id)
 	var (
 		hash             string
 		body             []byte
@@ -256,6 +242,7 @@ func (s *Store) Lookup(ctx context.Context, db Queryer, id string) (*Client, err
 	}
 	if body == nil {
 		if c := s.cache.get(id, updated.UTC(), hash); c != nil {
+			s.cache.checked(id, s.now())
 			return c, nil
 		}
 		// Evicted meanwhile, or the secret changed in the same
@@ -266,7 +253,7 @@ func (s *Store) Lookup(ctx context.Context, db Queryer, id string) (*Client, err
 			return nil, storage.Translate(err)
 		}
 	}
-	return s.Decode(id, hash, body, created, updated)
+	return s.decode(id, hash, body, created, updated, gen)
 }
 
 // Queryer is a pool or a transaction.

@@ -32,6 +32,10 @@ type Options struct {
 	Now       func() time.Time
 	Rand      io.Reader
 	Log       *slog.Logger
+	// Notifier tells this instance at once when another one rotates keys;
+	// without it, rotations are seen by the minute's reload or when a token
+	// names an unknown key.
+	Notifier *storage.Notifier
 }
 
 // Manager creates, rotates and serves the signing keys.
@@ -59,6 +63,19 @@ func NewManager(o Options) *Manager {
 	}
 	m := &Manager{o: o}
 	m.ring.Store(newRing(nil, 0))
+	if o.Notifier != nil {
+		reload := func(ctx context.Context) {
+			if err := m.Reload(ctx); err != nil && ctx.Err() == nil {
+				m.o.Log.Warn("reloading signing keys", "error", err)
+			}
+		}
+		// A reset (listening started or resumed) reloads too: changes made
+		// while not listening were not announced.
+		o.Notifier.Subscribe(notifyChannel, storage.Subscription{
+			Notify: func(ctx context.Context, _ string) { reload(ctx) },
+			Reset:  reload,
+		})
+	}
 	return m
 }
 
@@ -263,11 +280,10 @@ func (m *Manager) reloadOnMiss(ctx context.Context) bool {
 	return m.Reload(ctx) == nil
 }
 
-// Run keeps the ring current: it listens for key changes on a dedicated
-// connection, reloads every minute as a fallback (which also drops keys
-// whose publication ended) and removes keys nobody can need any more.
+// Run keeps the ring current: key changes arrive through the Notifier;
+// every minute it reloads as a fallback (which also drops keys whose
+// publication ended) and removes keys nobody can need any more.
 func (m *Manager) Run(ctx context.Context) {
-	go m.listen(ctx)
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
 	for {
@@ -281,35 +297,6 @@ func (m *Manager) Run(ctx context.Context) {
 			if err := m.Reload(ctx); err != nil && ctx.Err() == nil {
 				m.o.Log.Warn("reloading signing keys", "error", err)
 			}
-		}
-	}
-}
-
-func (m *Manager) listen(ctx context.Context) {
-	for ctx.Err() == nil {
-		conn, err := pgx.ConnectConfig(ctx, m.o.Pool.Config().ConnConfig.Copy())
-		if err == nil {
-			if _, err = conn.Exec(ctx, "LISTEN "+notifyChannel); err == nil {
-				// Catch changes made while not listening.
-				_ = m.Reload(ctx)
-				for err == nil {
-					_, err = conn.WaitForNotification(ctx)
-					if err == nil {
-						if rerr := m.Reload(ctx); rerr != nil {
-							m.o.Log.Warn("reloading signing keys", "error", rerr)
-						}
-					}
-				}
-			}
-			conn.Close(context.WithoutCancel(ctx))
-		}
-		if ctx.Err() != nil {
-			return
-		}
-		m.o.Log.Warn("listening for signing key changes", "error", err)
-		select {
-		case <-ctx.Done():
-		case <-time.After(5 * time.Second):
 		}
 	}
 }
