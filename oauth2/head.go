@@ -158,29 +158,18 @@ func (h *Head) keyRetention(ctx context.Context) (time.Duration, error) {
 	return max(keep, longest) + time.Minute, nil
 }
 
-// Run keeps keys current and prunes expired tokens, requests and login
-// sessions until ctx ends.
-func (h *Head) Run(ctx context.Context) {
-	go h.keys.Run(ctx)
-	t := time.NewTicker(10 * time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			// Keep expired tokens an hour: a late replay of a used code or
-			// refresh token is still recognised as one.
-			if n, err := h.store.Prune(ctx, h.o.Now().Add(-time.Hour)); err != nil && ctx.Err() == nil {
-				h.o.Log.Warn("pruning expired oauth2 tokens", "error", err)
-			} else if n > 0 {
-				h.o.Log.Debug("pruned expired oauth2 tokens", "count", n)
-			}
-			if n, err := h.flows.Store.Prune(ctx, h.o.Now().Add(-time.Hour)); err != nil && ctx.Err() == nil {
-				h.o.Log.Warn("pruning expired login and consent requests", "error", err)
-			} else if n > 0 {
-				h.o.Log.Debug("pruned expired login and consent requests", "count", n)
-			}
-		}
-	}
+// Run keeps keys current until ctx ends.
+func (h *Head) Run(ctx context.Context) { h.keys.Run(ctx) }
+
+// PruneTokens deletes tokens and seen assertion ids that expired before
+// cutoff. Keep expired tokens a while (the caller picks cutoff): a late
+// replay of a used code or refresh token is then still recognised as one.
+func (h *Head) PruneTokens(ctx context.Context, cutoff time.Time) (int64, error) {
+	return h.store.Prune(ctx, cutoff)
+}
+
+// PruneRequests deletes login, consent and logout requests and remembered
+// logins that expired before cutoff.
+func (h *Head) PruneRequests(ctx context.Context, cutoff time.Time) (int64, error) {
+	return h.flows.Store.Prune(ctx, cutoff)
 }

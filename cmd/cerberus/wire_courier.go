@@ -45,6 +45,7 @@ func (a *app) mountCourier(ctx context.Context) error {
 		a.log.Warn("courier: no courier.smtp.connection_uri; e-mails are queued but not sent")
 	}
 	a.courier = courier.New(store, tpl, a.now, nil, wake)
+	a.addHousekeeping(pruner{what: "sent and abandoned mail", retention: mailRetention, prune: store.Prune})
 	if l := a.srv.Listener("admin"); l != nil {
 		(&courier.API{Store: store}).Mount(l.Mux)
 	}

@@ -48,6 +48,7 @@ func (a *app) mountIdentity(ctx context.Context) error {
 		},
 	})
 	a.identity = &identityHead{identities: ids, sessions: mgr}
+	a.addHousekeeping(pruner{what: "expired sessions", retention: sessionRetention, prune: mgr.Prune})
 	h := &api.Handler{Identities: ids, Sessions: mgr}
 	if l := a.srv.Listener(config.ListenerPublic); l != nil {
 		h.MountPublic(l.Mux)

@@ -34,6 +34,9 @@ func (a *app) mountOAuth2(ctx context.Context) error {
 		h.MountAdmin(l.Mux)
 	}
 	a.workers = append(a.workers, h.Run)
+	a.addHousekeeping(
+		pruner{what: "expired oauth2 tokens", retention: tokenRetention, prune: h.PruneTokens},
+		pruner{what: "expired login, consent and logout requests", retention: tokenRetention, prune: h.PruneRequests})
 	if a.cfg.OAuth2.URLs.IdentityProvider.URL != "" {
 		a.log.Info("oauth2.urls.identity_provider is ignored: the identity head runs in this process")
 	}

@@ -73,32 +73,13 @@ func (a *app) mountSelfService(ctx context.Context) error {
 		}
 		ui.New(uo).Mount(l.Mux)
 	}
-	a.workers = append(a.workers, func(ctx context.Context) { pruneSelfService(ctx, a, st, th) })
-	return nil
-}
-
-// pruneSelfService deletes flows and errors a day after they expired, and
-// spent throttle counters, every ten minutes.
-func pruneSelfService(ctx context.Context, a *app, st *store.Store, th *throttle.Throttle) {
-	tick := time.NewTicker(10 * time.Minute)
-	defer tick.Stop()
-	for {
-		if n, err := st.Prune(ctx, a.now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
-			a.log.Warn("pruning self-service flows failed", "error", err)
-		} else if n > 0 {
-			a.log.Debug("pruned self-service flows and errors", "rows", n)
-		}
-		if th != nil {
-			if _, err := th.Prune(ctx); err != nil && ctx.Err() == nil {
-				a.log.Warn("pruning login throttles failed", "error", err)
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
+	ps := []pruner{{what: "self-service flows and errors", retention: flowRetention, prune: st.Prune}}
+	if th != nil {
+		// The throttle knows its own windows: the cutoff is not used.
+		ps = append(ps, pruner{what: "login throttles", prune: func(ctx context.Context, _ time.Time) (int64, error) { return th.Prune(ctx) }})
 	}
+	a.addHousekeeping(ps...)
+	return nil
 }
 
 func newCSRF(c *config.Config) (*csrf.Protector, error) {
