@@ -9,12 +9,12 @@ import (
 	"strings"
 )
 
-type clientIPKey struct{}
-
 // ClientIP returns the client address resolved by ClientIPResolver.
 func ClientIP(ctx context.Context) string {
-	ip, _ := ctx.Value(clientIPKey{}).(string)
-	return ip
+	if m := metaOf(ctx); m != nil {
+		return m.clientIP
+	}
+	return ""
 }
 
 // ClientIPResolver decides which address is the client's.
@@ -105,10 +105,17 @@ func (cr *ClientIPResolver) Resolve(r *http.Request) string {
 	return peer.String()
 }
 
-// Middleware stores the resolved client address in the request context.
+// Middleware stores the resolved client address in the request context:
+// beside the request id when WithRequestID ran first (as on every
+// listener), in a context value of its own otherwise.
 func (cr *ClientIPResolver) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := context.WithValue(r.Context(), clientIPKey{}, cr.Resolve(r))
+		if m := metaOf(r.Context()); m != nil {
+			m.clientIP = cr.Resolve(r)
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx := context.WithValue(r.Context(), requestMetaKey{}, &requestMeta{clientIP: cr.Resolve(r)})
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

@@ -1,12 +1,18 @@
 package httpx
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/cerberus-iam/cerberus/internal/storage"
 )
@@ -210,5 +216,57 @@ func TestClientIP(t *testing.T) {
 	}
 	if _, err := NewClientIPResolver(false, []string{"not-a-cidr"}); err == nil {
 		t.Fatal("bad CIDR accepted")
+	}
+}
+
+// The request id and client address reach handlers whether the client-IP
+// middleware runs inside WithRequestID (as on every listener, sharing one
+// context value) or alone.
+func TestRequestIDAndClientIPReachHandlers(t *testing.T) {
+	res, err := NewClientIPResolver(false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id, ip string
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { id, ip = RequestID(r.Context()), ClientIP(r.Context()) })
+	for name, chain := range map[string]http.Handler{"both": WithRequestID(res.Middleware(h)), "client IP alone": res.Middleware(h)} {
+		id, ip = "", ""
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = "198.51.100.7:4242"
+		r.Header.Set("X-Request-Id", "abc-123")
+		chain.ServeHTTP(httptest.NewRecorder(), r)
+		if ip != "198.51.100.7" {
+			t.Errorf("%s: client IP %q", name, ip)
+		}
+		if want := map[bool]string{true: "abc-123", false: ""}[name == "both"]; id != want {
+			t.Errorf("%s: request id %q, want %q", name, id, want)
+		}
+	}
+	if RequestID(context.Background()) != "" || ClientIP(context.Background()) != "" {
+		t.Error("outside a request both must be empty")
+	}
+}
+
+// The Oathkeeper-named metrics take the path as a label; a client walking
+// random paths ends up under "other" once the distinct values reach the
+// cap, instead of adding a series per request.
+func TestOathkeeperRequestLabelIsBounded(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m, err := NewOathkeeperMetrics(reg, "ory_oathkeeper_", false, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range maxRequestLabels + 100 {
+		m.observe("oathkeeper-proxy", httptest.NewRequest("GET", fmt.Sprintf("/p%d/x", i), nil), 200, time.Millisecond)
+	}
+	m.observe("oathkeeper-proxy", httptest.NewRequest("GET", "/p0/again", nil), 200, time.Millisecond)
+	if n := testutil.CollectAndCount(m.requests); n != maxRequestLabels+1 {
+		t.Errorf("%d series, want %d distinct paths and one \"other\"", n, maxRequestLabels)
+	}
+	if v := testutil.ToFloat64(m.requests.WithLabelValues("oathkeeper-proxy", "GET", "other", "200")); v != 100 {
+		t.Errorf("other counted %v, want 100", v)
+	}
+	if v := testutil.ToFloat64(m.requests.WithLabelValues("oathkeeper-proxy", "GET", "/p0", "200")); v != 2 {
+		t.Errorf("a known path counted %v, want 2", v)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -22,7 +24,17 @@ type OathkeeperMetrics struct {
 	latency  *prometheus.HistogramVec
 	hide     bool
 	collapse bool
+	// seen holds the request label values in use and count their number:
+	// see requestLabel.
+	seen  sync.Map
+	count atomic.Int64
 }
+
+// maxRequestLabels bounds the request label's distinct values. On the
+// proxy listener the path is the client's choice; past this many, new
+// values are counted as "other", so walking random paths cannot grow the
+// registry (and the scrape) without bound.
+const maxRequestLabels = 512
 
 // NewOathkeeperMetrics registers the Oathkeeper-named metrics on reg.
 func NewOathkeeperMetrics(reg prometheus.Registerer, prefix string, hide, collapse bool) (*OathkeeperMetrics, error) {
@@ -61,8 +73,23 @@ func (m *OathkeeperMetrics) observe(service string, r *http.Request, status int,
 		request = r.URL.Path
 	}
 	code := strconv.Itoa(status)
-	m.requests.WithLabelValues(service, r.Method, request, code).Inc()
-	m.latency.WithLabelValues(service, r.Method, request, code).Observe(elapsed.Seconds())
+	request = m.requestLabel(request)
+	method := methodLabel(r.Method)
+	m.requests.WithLabelValues(service, method, request, code).Inc()
+	m.latency.WithLabelValues(service, method, request, code).Observe(elapsed.Seconds())
+}
+
+func (m *OathkeeperMetrics) requestLabel(v string) string {
+	if _, ok := m.seen.Load(v); ok {
+		return v
+	}
+	if m.count.Load() >= maxRequestLabels {
+		return "other"
+	}
+	if _, loaded := m.seen.LoadOrStore(v, struct{}{}); !loaded {
+		m.count.Add(1)
+	}
+	return v
 }
 
 // firstSegment keeps "/decisions" of "/decisions/anything/else".

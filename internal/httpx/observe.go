@@ -90,13 +90,14 @@ func Observe(o Observation, mux http.Handler) http.Handler {
 			span.End(r.Pattern, sw.code)
 		}
 		if o.Metrics != nil {
-			o.Metrics.requests.WithLabelValues(o.Listener, route, r.Method, strconv.Itoa(sw.code)).Inc()
+			o.Metrics.requests.WithLabelValues(o.Listener, route, methodLabel(r.Method), strconv.Itoa(sw.code)).Inc()
 			o.Metrics.latency.WithLabelValues(o.Listener, route).Observe(elapsed.Seconds())
 		}
 		if o.Oathkeeper != nil {
 			o.Oathkeeper.observe(o.Service, r, sw.code, elapsed)
 		}
-		if o.Quiet || o.QuietHealth && strings.HasPrefix(r.URL.Path, "/health/") {
+		if o.Quiet || o.QuietHealth && strings.HasPrefix(r.URL.Path, "/health/") ||
+			!slog.Default().Enabled(r.Context(), slog.LevelInfo) {
 			return
 		}
 		attrs := []slog.Attr{
@@ -115,6 +116,18 @@ func Observe(o Observation, mux http.Handler) http.Handler {
 		}
 		slog.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 	})
+}
+
+// methodLabel is the method as a metric label: the standard methods as
+// they are, anything else (any token is a valid method on the wire) as
+// "OTHER", so a client cannot create a new series per request.
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return m
+	}
+	return "OTHER"
 }
 
 // isHealth reports probe paths, which get no spans: a probe every few

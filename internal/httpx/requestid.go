@@ -7,12 +7,27 @@ import (
 	"net/http"
 )
 
-type requestIDKey struct{}
+// requestMeta is what the outermost middleware learn about a request: its
+// id and its client's address. Both live in one context value, so the chain
+// adds one context layer and one request copy, not one per fact. The
+// fields are written before the next handler runs and only read after.
+type requestMeta struct {
+	id, clientIP string
+}
+
+type requestMetaKey struct{}
+
+func metaOf(ctx context.Context) *requestMeta {
+	m, _ := ctx.Value(requestMetaKey{}).(*requestMeta)
+	return m
+}
 
 // RequestID returns the request's id, or "" outside a request.
 func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
+	if m := metaOf(ctx); m != nil {
+		return m.id
+	}
+	return ""
 }
 
 // WithRequestID takes the client's X-Request-Id when it is a sane token
@@ -25,7 +40,7 @@ func WithRequestID(next http.Handler) http.Handler {
 			id = newID()
 		}
 		w.Header().Set("X-Request-Id", id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestMetaKey{}, &requestMeta{id: id})))
 	})
 }
 
