@@ -48,8 +48,21 @@ func (s *Store) Create(ctx context.Context, c *Client) error {
 	}
 	_, err = s.pool.Exec(ctx, `INSERT INTO oauth2_clients (id, secret_hash, client_name, owner, body, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $6)`, c.ID, string(c.hashedSecret), c.Name, c.Owner, body, now)
-	return storage.Translate(err)
+	if err != nil {
+		return storage.Translate(err)
+	}
+	s.forget(c.ID)
+	return nil
 }
+
+// forget drops id from this instance's cache once a write to it has
+// committed. Other instances hear of the write through the change
+// notification; this one must not wait for its own, or a request right
+// after the write (a rotated secret, a deleted client) could still be
+// answered from the old entry. Dropping after the commit, not before,
+// means a lookup racing the write cannot cache the old row again: it read
+// at the previous generation, and forget moves the generation on.
+func (s *Store) forget(id string) { s.cache.evict(id) }
 
 // Get returns the client with id, or storage.ErrNotFound.
 func (s *Store) Get(ctx context.Context, id string) (*Client, error) {
@@ -80,6 +93,9 @@ func (s *Store) Update(ctx context.Context, id string, fn func(c *Client) error)
 		out = c
 		return err
 	})
+	if err == nil {
+		s.forget(id)
+	}
 	return out, err
 }
 
@@ -89,6 +105,7 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		return storage.Translate(err)
 	}
+	s.forget(id)
 	if tag.RowsAffected() == 0 {
 		return storage.ErrNotFound
 	}
