@@ -19,19 +19,44 @@ import (
 	"time"
 )
 
+// The binary is built once per test process into
+// $TMPDIR/cerberus-testbin-<pid>. Nothing runs when the process ends, so
+// each build first removes the directories of test processes that are gone:
+// without that, every `go test` run would leave a binary behind.
+// CERBERUS_TEST_RACE=1 builds it with the race detector, so end-to-end
+// tests exercise the real server under it (look for "DATA RACE" in the
+// artifacts' cerberus.log files).
 var build = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "cerberus-testbin-")
-	if err != nil {
+	removeStaleBuilds()
+	dir := filepath.Join(os.TempDir(), "cerberus-testbin-"+strconv.Itoa(os.Getpid()))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
 	bin := filepath.Join(dir, "cerberus")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/cerberus")
+	args := []string{"build", "-o", bin}
+	if os.Getenv("CERBERUS_TEST_RACE") != "" {
+		args = append(args, "-race")
+	}
+	cmd := exec.Command("go", append(args, "./cmd/cerberus")...)
 	cmd.Dir = moduleRoot()
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("building cerberus: %v\n%s", err, out)
 	}
 	return bin, nil
 })
+
+// removeStaleBuilds deletes the build directories of processes that no
+// longer exist (and of older runs that named them differently).
+func removeStaleBuilds() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "cerberus-testbin-*"))
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(strings.TrimPrefix(filepath.Base(d), "cerberus-testbin-"))
+		if err == nil && (pid == os.Getpid() || syscall.Kill(pid, 0) != syscall.ESRCH) {
+			continue
+		}
+		_ = os.RemoveAll(d)
+	}
+}
 
 // Binary returns the path of the freshly built cerberus binary.
 func Binary(t testing.TB) string {
