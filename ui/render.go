@@ -190,3 +190,16 @@ func (e errorView) Message() string {
 	r, n := utf8.DecodeRuneInString(m)
 	return string(unicode.ToUpper(r)) + m[n:]
 }
+
+// required tells the page whether a field must be filled. A one-time code
+// is not marked required in the flow (the resend button posts the same
+// form without it, as in Kratos), but on the page it is: the resend button
+// skips the browser's validation instead (skipsValidation).
+func required(a *node.InputAttributes) bool {
+	return a.Required || a.Autocomplete == "one-time-code"
+}
+
+// skipsValidation marks submit buttons that are not the form's main action
+// (Kratos names those "method"), such as "send another code": they must
+// work with the other fields empty. The server validates either way.
+func skipsValidation(a *node.InputAttributes) bool { return a.Name != "method" }

@@ -94,3 +94,36 @@ func TestContentSecurityPolicy(t *testing.T) {
 		t.Errorf("an invalid colour must fall back, got %q", got)
 	}
 }
+
+// A sent-code form: the code field is required on the page (not marked
+// optional), and "send another code" skips the browser's validation so it
+// works with the field empty; the main submit button is validated.
+func TestCodeFormValidation(t *testing.T) {
+	c := node.NewContainer("https://auth.example.com/self-service/recovery?flow=x")
+	g := node.Group("code")
+	c.Upsert(node.NewCSRF("tok"))
+	c.Upsert(node.NewInput(g, "code", node.InputText, text.NewInfoNodeLabelGenerated("Recovery code"), node.WithAutocomplete("one-time-code")))
+	c.Upsert(node.NewSubmit(g, "code", text.NewInfoNodeLabelSubmit()))
+	c.Upsert(node.NewInput(g, "email", node.InputSubmit, text.NewInfoNodeLabelResendCode(), node.WithValue("jane@example.com")))
+	var buf bytes.Buffer
+	if err := FlowForm(c, g).Render(context.Background(), &buf); err != nil {
+		t.Fatal(err)
+	}
+	html := buf.String()
+	if strings.Contains(html, "(optional)") {
+		t.Error("the code field is labelled optional")
+	}
+	if in := regexp.MustCompile(`<input[^>]*name="code"[^>]*>`).FindString(html); !strings.Contains(in, " required") {
+		t.Errorf("the code field is not required: %s", in)
+	}
+	buttons := regexp.MustCompile(`<button[^>]*>`).FindAllString(html, -1)
+	if len(buttons) != 2 {
+		t.Fatalf("want two buttons: %v", buttons)
+	}
+	for _, b := range buttons {
+		resend := strings.Contains(b, `name="email"`)
+		if strings.Contains(b, "formnovalidate") != resend {
+			t.Errorf("formnovalidate must be on the resend button only: %s", b)
+		}
+	}
+}
