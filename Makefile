@@ -20,6 +20,7 @@ build:
 MAILPIT_SMTP ?= 127.0.0.1:1025
 MAILPIT_UI   ?= 127.0.0.1:8025
 run: build
+	@./scripts/install-test-deps.sh --only postgresql
 	@$(GO) build -o bin/echo ./deploy/examples/echo
 	@echo "Building Mailpit (the demo's mail catcher; the first build takes a few minutes)..."
 	@$(GO) build -o bin/mailpit github.com/axllent/mailpit

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what `make test` needs when it is missing and the machine allows
-# it (Debian/Ubuntu with apt-get, as root or with passwordless sudo):
+# Installs what `make test` (and, for PostgreSQL, `make run`) needs when it
+# is missing and the machine allows it (Debian/Ubuntu with apt-get, as root
+# or with passwordless sudo):
 # PostgreSQL server binaries, Chromium for UI tests, nginx for the decision
 # API test, buildah for the image test (and `make image`), wrk for
 # `make bench`, the CA bundle the image ships. Tests that need a tool that could
@@ -45,8 +46,9 @@ fi
 echo "install-test-deps: installing ${need[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq >/dev/null 2>&1 || true
-# The postgresql package's post-install starts a system cluster; tests use
-# their own private servers, so it is stopped again if it was started.
+# The postgresql package's post-install may start a system cluster on port
+# 5432; nothing here uses it: tests and `make run` start private servers on
+# free ports.
 $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null 2>&1 ||
   echo "install-test-deps: apt-get could not install ${need[*]}" >&2
 exit 0
