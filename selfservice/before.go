@@ -11,23 +11,10 @@ import (
 
 // beforeHooks are flows.<kind>.before.hooks.
 func (h *Handler) beforeHooks(k flow.Kind) []config.Hook {
-	var b *config.BeforeHooks
-	switch k {
-	case flow.Login:
-		b = h.cfg.Flows.Login.Before
-	case flow.Registration:
-		b = h.cfg.Flows.Registration.Before
-	case flow.Settings:
-		b = h.cfg.Flows.Settings.Before
-	case flow.Recovery:
-		b = h.cfg.Flows.Recovery.Before
-	case flow.Verification:
-		b = h.cfg.Flows.Verification.Before
+	if b := h.flowKeys(k).before; b != nil {
+		return b.Hooks
 	}
-	if b == nil {
-		return nil
-	}
-	return b.Hooks
+	return nil
 }
 
 // runBeforeHooks runs the web hooks of flows.<kind>.before when a flow

@@ -27,19 +27,7 @@ type flowParams struct {
 }
 
 // lifespan is flows.<kind>.lifespan.
-func (h *Handler) lifespan(k flow.Kind) time.Duration {
-	switch k {
-	case flow.Login:
-		return h.cfg.Flows.Login.Lifespan.D()
-	case flow.Registration:
-		return h.cfg.Flows.Registration.Lifespan.D()
-	case flow.Recovery:
-		return h.cfg.Flows.Recovery.Lifespan.D()
-	case flow.Verification:
-		return h.cfg.Flows.Verification.Lifespan.D()
-	}
-	return h.cfg.Flows.Settings.Lifespan.D()
-}
+func (h *Handler) lifespan(k flow.Kind) time.Duration { return h.flowKeys(k).lifespan.D() }
 
 // newFlow creates and stores a flow of kind and type with its form.
 func (h *Handler) newFlow(w http.ResponseWriter, r *http.Request, k flow.Kind, t flow.Type, p flowParams) (*flow.Flow, error) {

@@ -23,20 +23,7 @@ func (h *Handler) publicURL(path string, q url.Values) string {
 // uiURL is the page that renders a flow of kind: flows.<kind>.ui_url, or
 // the built-in page.
 func (h *Handler) uiURL(k flow.Kind) string {
-	var configured string
-	switch k {
-	case flow.Login:
-		configured = h.cfg.Flows.Login.UIURL
-	case flow.Registration:
-		configured = h.cfg.Flows.Registration.UIURL
-	case flow.Settings:
-		configured = h.cfg.Flows.Settings.UIURL
-	case flow.Recovery:
-		configured = h.cfg.Flows.Recovery.UIURL
-	case flow.Verification:
-		configured = h.cfg.Flows.Verification.UIURL
-	}
-	if configured != "" {
+	if configured := h.flowKeys(k).uiURL; configured != "" {
 		return configured
 	}
 	return h.publicURL(string(k), nil)
