@@ -55,10 +55,7 @@ func (h *Handler) consent(w http.ResponseWriter, r *http.Request) error {
 // decide takes the consent form (POST /consent): allow with the ticked
 // scopes, or deny. Only requested scopes can be granted.
 func (h *Handler) decide(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
-	}
-	if err := h.csrf.Verify(r, r.PostForm.Get("csrf_token")); err != nil {
+	if err := h.checkedForm(r); err != nil {
 		return err
 	}
 	challenge := r.PostForm.Get("consent_challenge")

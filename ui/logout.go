@@ -52,10 +52,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {
 // answerLogout takes the sign-out form (POST /logout): sign out, or stay
 // signed in and see that page. Nothing changes without a valid CSRF token.
 func (h *Handler) answerLogout(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
-	}
-	if err := h.csrf.Verify(r, r.PostForm.Get("csrf_token")); err != nil {
+	if err := h.checkedForm(r); err != nil {
 		return err
 	}
 	challenge := r.PostForm.Get("logout_challenge")

@@ -110,10 +110,7 @@ func (h *Handler) welcome(w http.ResponseWriter, r *http.Request) error {
 // revoke ends one of the person's other sessions: a plain form post, so it
 // works without JavaScript, protected by the shared CSRF token.
 func (h *Handler) revoke(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return errBadForm
-	}
-	if err := h.csrf.Verify(r, r.PostForm.Get("csrf_token")); err != nil {
+	if err := h.checkedForm(r); err != nil {
 		return err
 	}
 	if err := h.backend.RevokeSession(r, r.PostForm.Get("session_id")); err != nil {
@@ -141,4 +138,13 @@ func returnQuery(f *flow.Flow) url.Values {
 func render(w http.ResponseWriter, r *http.Request, c templ.Component) error {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	return c.Render(r.Context(), w)
+}
+
+// checkedForm parses a POSTed form of the built-in pages and verifies its
+// CSRF token; nothing may act on the form before this succeeds.
+func (h *Handler) checkedForm(r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return errBadForm
+	}
+	return h.csrf.Verify(r, r.PostForm.Get("csrf_token"))
 }
