@@ -12,9 +12,5 @@ import (
 // caller keeps a while of history (admin listings show inactive sessions)
 // by choosing cutoff in the past.
 func (m *Manager) Prune(ctx context.Context, cutoff time.Time) (int64, error) {
-	tag, err := m.pool.Exec(ctx, `DELETE FROM sessions WHERE expires_at < $1`, cutoff)
-	if err != nil {
-		return 0, storage.Translate(err)
-	}
-	return tag.RowsAffected(), nil
+	return storage.DeleteBefore(ctx, m.pool, cutoff, `DELETE FROM sessions WHERE expires_at < $1`)
 }

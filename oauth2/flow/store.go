@@ -183,17 +183,8 @@ var ErrGone = errors.New("the request was already handled")
 // stay until revoked), logout requests and login sessions past their
 // expiry. It returns the number of rows removed.
 func (s *Store) Prune(ctx context.Context, cutoff time.Time) (int64, error) {
-	var n int64
-	for _, q := range []string{
+	return storage.DeleteBefore(ctx, s.pool, cutoff,
 		`DELETE FROM oauth2_flows WHERE expires_at < $1 AND consent_handled_at IS NULL`,
 		`DELETE FROM oauth2_logout_requests WHERE expires_at < $1`,
-		`DELETE FROM oauth2_login_sessions WHERE expires_at < $1`,
-	} {
-		tag, err := s.pool.Exec(ctx, q, cutoff)
-		if err != nil {
-			return n, storage.Translate(err)
-		}
-		n += tag.RowsAffected()
-	}
-	return n, nil
+		`DELETE FROM oauth2_login_sessions WHERE expires_at < $1`)
 }

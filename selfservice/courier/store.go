@@ -232,9 +232,6 @@ func (s *Store) scanMessage(row pgx.CollectableRow) (*Message, error) {
 // their dispatches, and returns how many went. Queued messages and those
 // being sent are never touched, however old.
 func (s *Store) Prune(ctx context.Context, cutoff time.Time) (int64, error) {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM courier_messages WHERE status IN ('sent', 'abandoned') AND updated_at < $1`, cutoff)
-	if err != nil {
-		return 0, storage.Translate(err)
-	}
-	return tag.RowsAffected(), nil
+	return storage.DeleteBefore(ctx, s.pool, cutoff,
+		`DELETE FROM courier_messages WHERE status IN ('sent', 'abandoned') AND updated_at < $1`)
 }

@@ -100,18 +100,9 @@ func (s *Store) MarkFlowUsed(ctx context.Context, id uuid.UUID, at time.Time) er
 // rows whose window and lockout have both passed. It returns how many rows
 // went.
 func (s *Store) Prune(ctx context.Context, cutoff time.Time) (int64, error) {
-	var n int64
-	for _, q := range []string{
+	return storage.DeleteBefore(ctx, s.pool, cutoff,
 		`DELETE FROM selfservice_flows WHERE expires_at < $1`,
-		`DELETE FROM selfservice_errors WHERE created_at < $1`,
-	} {
-		tag, err := s.pool.Exec(ctx, q, cutoff)
-		if err != nil {
-			return n, storage.Translate(err)
-		}
-		n += tag.RowsAffected()
-	}
-	return n, nil
+		`DELETE FROM selfservice_errors WHERE created_at < $1`)
 }
 
 func tokenHash(tok string) []byte {
